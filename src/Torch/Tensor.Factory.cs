@@ -51,10 +51,12 @@ public sealed partial class Tensor
     /// <summary>A 1-D int64 tensor 0..end-1.</summary>
     public static Tensor Arange(long end) => Arange(0, end);
 
-    /// <summary>Copies <paramref name="data"/> into a new tensor of the given shape (default: 1-D).</summary>
-    public static unsafe Tensor FromArray<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape = default) where T : unmanaged
+    /// <summary>Copies <paramref name="data"/> into a new 1-D tensor.</summary>
+    public static Tensor FromArray<T>(ReadOnlySpan<T> data) where T : unmanaged => FromArray(data, [data.Length]);
+
+    /// <summary>Copies <paramref name="data"/> into a new tensor of exactly <paramref name="shape"/> (empty = 0-dimensional).</summary>
+    public static unsafe Tensor FromArray<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape) where T : unmanaged
     {
-        if (shape.IsEmpty) shape = new long[] { data.Length };
         long n = 1;
         foreach (var d in shape)
         {
@@ -68,9 +70,9 @@ public sealed partial class Tensor
             return Wrap(NativeMethods.FromData(d, s, shape.Length, (int)DTypeExtensions.Of<T>(), out var r), r);
     }
 
-    /// <summary>Copies <paramref name="data"/> into a new tensor of the given shape.</summary>
+    /// <summary>Copies <paramref name="data"/> into a new tensor of the given shape; no shape means 1-D.</summary>
     public static Tensor FromArray<T>(T[] data, params long[] shape) where T : unmanaged =>
-        FromArray<T>(data.AsSpan(), shape.AsSpan());
+        shape.Length == 0 ? FromArray<T>(data.AsSpan()) : FromArray<T>(data.AsSpan(), shape.AsSpan());
 
     /// <summary>A one-element tensor (0-dimensional).</summary>
     public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full(ReadOnlySpan<long>.Empty, value, dtype);

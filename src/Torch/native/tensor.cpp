@@ -1,6 +1,7 @@
 // Tensors: creation, data transfer, metadata, elementwise/reduction/shape/indexing ops.
 // Families of similar ops share one export with an op code (codes mirror the C# enums).
 #include "ac.h"
+#include <cmath>
 
 using ac::wrap;
 
@@ -157,6 +158,14 @@ static at::Tensor binary(const at::Tensor& a, const at::Tensor& b, int op) {
   }
 }
 
+// A double from the managed side becomes an integer scalar for integer tensors when it is
+// whole, so `long_tensor += 1` stays a long tensor instead of failing type promotion.
+static at::Scalar scalar_for(const at::Tensor& t, double v) {
+  if (at::isIntegralType(t.scalar_type(), /*includeBool=*/false) && std::floor(v) == v)
+    return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
+}
+
 static at::Tensor binary_scalar(const at::Tensor& a, const at::Scalar& s, int op) {
   switch (op) {
     case 0: return at::add(a, s);
@@ -210,7 +219,7 @@ AC_EXPORT ac_tensor_binary(ac_tensor a, ac_tensor b, int op, ac_tensor* out) {
 }
 
 AC_EXPORT ac_tensor_binary_scalar(ac_tensor a, double s, int op, ac_tensor* out) {
-  return ac::guard([&] { *out = wrap(binary_scalar(*a, s, op)); });
+  return ac::guard([&] { *out = wrap(binary_scalar(*a, scalar_for(*a, s), op)); });
 }
 
 AC_EXPORT ac_tensor_binary_(ac_tensor a, ac_tensor b, int op) {
@@ -218,7 +227,7 @@ AC_EXPORT ac_tensor_binary_(ac_tensor a, ac_tensor b, int op) {
 }
 
 AC_EXPORT ac_tensor_binary_scalar_(ac_tensor a, double s, int op) {
-  return ac::guard([&] { scalar_inplace(*a, s, op); });
+  return ac::guard([&] { scalar_inplace(*a, scalar_for(*a, s), op); });
 }
 
 // a + alpha * b, in place when `inplace` (the workhorse of weight updates and decay).
