@@ -37,6 +37,7 @@ public static class Trainer
         var loader = new BatchLoader(train, new BatchLoaderOptions
         {
             BatchSize = options.BatchSize, Shuffle = true, Seed = options.Seed, Normalization = normalization,
+            Augmentation = options.Augmentation,
         });
         var totalSteps = (long)loader.BatchesPerEpoch * options.Epochs;
         using var optimizer = CreateOptimizer(model, options);

@@ -21,6 +21,8 @@ public sealed record TrainingOptions
     public double WarmupFraction { get; init; } = 0.05;
     public double LabelSmoothing { get; init; } = 0.1;
     public int Seed { get; init; }
+    /// <summary>Training-time augmentation (random crop with padding, horizontal flip); none by default.</summary>
+    public AutoCompress.Data.Augmentation Augmentation { get; init; } = AutoCompress.Data.Augmentation.None;
     /// <summary>libtorch intra-op threads; 0 keeps the current setting.</summary>
     public int Threads { get; init; }
     /// <summary>Evaluate on the validation split after every epoch (when one is given).</summary>

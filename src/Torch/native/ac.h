@@ -48,6 +48,18 @@ int guard(F&& body) noexcept {
   return 1;
 }
 
+// Drops a tensor's gradient (set_to_none) or zeroes it in place, as PyTorch's zero_grad does.
+inline void clear_grad(at::Tensor& t, bool set_to_none) {
+  auto& g = t.mutable_grad();
+  if (!g.defined()) return;
+  if (set_to_none) {
+    g.reset();
+  } else {
+    g.detach_();
+    g.zero_();
+  }
+}
+
 inline at::IntArrayRef dims(const int64_t* p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
 
 }  // namespace ac

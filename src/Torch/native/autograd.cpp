@@ -23,16 +23,7 @@ AC_EXPORT ac_autograd_grad(ac_tensor t, ac_tensor* out) {
 
 // set_to_none drops the gradient; otherwise it is zeroed in place.
 AC_EXPORT ac_autograd_zero_grad(ac_tensor t, bool set_to_none) {
-  return ac::guard([&] {
-    auto& g = t->mutable_grad();
-    if (!g.defined()) return;
-    if (set_to_none) {
-      g.reset();
-    } else {
-      g.detach_();
-      g.zero_();
-    }
-  });
+  return ac::guard([&] { ac::clear_grad(*t, set_to_none); });
 }
 
 AC_EXPORT ac_autograd_detach(ac_tensor t, ac_tensor* out) {

@@ -52,12 +52,7 @@ AC_EXPORT ac_optim_step(ac_optim o) {
 AC_EXPORT ac_optim_zero_grad(ac_optim o, bool set_to_none) {
   return ac::guard([&] {
     for (auto& group : o->param_groups())
-      for (auto& p : group.params()) {
-        auto& g = p.mutable_grad();
-        if (!g.defined()) continue;
-        if (set_to_none) g.reset();
-        else { g.detach_(); g.zero_(); }
-      }
+      for (auto& p : group.params()) ac::clear_grad(p, set_to_none);
   });
 }
 
