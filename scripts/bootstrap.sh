@@ -14,7 +14,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-packages=(cmake g++ make dataset-fashion-mnist)
+# libopenblas0-openmp replaces the reference BLAS behind libtorch (same OpenMP pool): ~6x faster
+# batch-1 inference and ~1.3x faster training on the reference CNN, measured in bench/.
+packages=(cmake g++ make dataset-fashion-mnist libopenblas0-openmp)
 [ -n "${LIBTORCH:-}" ] || packages+=(libtorch-dev)
 [ "${1:-}" = "--bench" ] && packages+=(python3-torch python3-numpy)
 
@@ -45,4 +47,4 @@ log "building the native shim"
 cmake --build "$build" -j "$(nproc)" >"$build/build.log" 2>&1 || { cat "$build/build.log" >&2; exit 1; }
 
 log "building the .NET solution"
-dotnet build "$root/AutoCompress.sln" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+dotnet build "$root/AutoCompress.sln" -c Release -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
