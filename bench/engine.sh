@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-5}"
 threads="${2:-2}"
 "$root/scripts/bootstrap.sh" --bench
-dotnet build "$root/bench/EngineBench/EngineBench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+dotnet build "$root/bench/EngineBench/EngineBench.csproj" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 for i in $(seq "$rounds"); do

@@ -47,4 +47,4 @@ log "building the native shim"
 cmake --build "$build" -j "$(nproc)" >"$build/build.log" 2>&1 || { cat "$build/build.log" >&2; exit 1; }
 
 log "building the .NET solution"
-dotnet build "$root/AutoCompress.sln" -c Release -nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+dotnet build "$root/AutoCompress.sln" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
