@@ -47,6 +47,9 @@ public sealed partial class Tensor
     /// <summary>Clears the gradient: drops it (default) or zeroes it in place.</summary>
     public void ZeroGrad(bool setToNone = true) => NativeMethods.Check(NativeMethods.ZeroGrad(Handle, setToNone));
 
+    /// <summary>A new handle to this very tensor (same memory, same autograd history), disposable on its own.</summary>
+    public Tensor Alias() => Wrap(NativeMethods.Alias(Handle, out var r), r);
+
     /// <summary>The same data cut from the autograd graph.</summary>
     public Tensor Detach() => Wrap(NativeMethods.Detach(Handle, out var r), r);
 }

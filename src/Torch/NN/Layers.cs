@@ -123,10 +123,13 @@ public sealed class Activation : Module
 /// <summary>Max or average pooling over square windows.</summary>
 public sealed class Pool2d : Module
 {
-    public Pool2d(bool max, long kernelSize, long? stride = null, long padding = 0)
+    public Pool2d(bool max, long kernelSize, long? stride = null, long padding = 0, bool countIncludePad = false)
     {
-        (IsMax, KernelSize, Stride, Padding) = (max, kernelSize, stride ?? kernelSize, padding);
+        (IsMax, KernelSize, Stride, Padding, CountIncludePad) = (max, kernelSize, stride ?? kernelSize, padding, countIncludePad);
     }
+
+    /// <summary>Average pooling: whether padded zeros count in the mean.</summary>
+    public bool CountIncludePad { get; }
 
     public bool IsMax { get; }
     public long KernelSize { get; }
@@ -134,11 +137,12 @@ public sealed class Pool2d : Module
     public long Padding { get; }
 
     public static Pool2d Max(long kernelSize, long? stride = null, long padding = 0) => new(true, kernelSize, stride, padding);
-    public static Pool2d Avg(long kernelSize, long? stride = null, long padding = 0) => new(false, kernelSize, stride, padding);
+    public static Pool2d Avg(long kernelSize, long? stride = null, long padding = 0, bool countIncludePad = false) =>
+        new(false, kernelSize, stride, padding, countIncludePad);
 
     public override Tensor Forward(Tensor input) => IsMax
         ? Functional.MaxPool2d(input, (KernelSize, KernelSize), (Stride, Stride), (Padding, Padding))
-        : Functional.AvgPool2d(input, (KernelSize, KernelSize), (Stride, Stride), (Padding, Padding), countIncludePad: false);
+        : Functional.AvgPool2d(input, (KernelSize, KernelSize), (Stride, Stride), (Padding, Padding), countIncludePad: CountIncludePad);
 }
 
 /// <summary>Average pooling to a fixed output size (1 = global average pooling).</summary>

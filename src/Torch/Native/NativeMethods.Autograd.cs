@@ -19,6 +19,9 @@ internal static partial class NativeMethods
     [LibraryImport(Lib, EntryPoint = "ac_autograd_detach")]
     internal static partial int Detach(TensorHandle t, out TensorHandle result);
 
+    [LibraryImport(Lib, EntryPoint = "ac_autograd_alias")]
+    internal static partial int Alias(TensorHandle t, out TensorHandle result);
+
     [LibraryImport(Lib, EntryPoint = "ac_autograd_set_grad_enabled")]
     internal static partial int SetGradEnabled([MarshalAs(UnmanagedType.U1)] bool enabled,
         [MarshalAs(UnmanagedType.U1)] out bool previous);

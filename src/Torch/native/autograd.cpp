@@ -41,3 +41,8 @@ AC_EXPORT ac_autograd_set_grad_enabled(bool enabled, bool* previous) {
 AC_EXPORT ac_autograd_is_grad_enabled(bool* out) {
   return ac::guard([&] { *out = at::GradMode::is_enabled(); });
 }
+
+// A second handle to the same tensor (same storage, same autograd history).
+AC_EXPORT ac_autograd_alias(ac_tensor t, ac_tensor* out) {
+  return ac::guard([&] { *out = wrap(*t); });
+}

@@ -1,0 +1,96 @@
+using AutoCompress.Contracts.Models;
+using AutoCompress.Torch;
+using AutoCompress.Torch.NN;
+
+namespace AutoCompress.Training.Graph;
+
+/// <summary>
+/// A trainable libtorch model realised from a <see cref="ModelDescription"/>. Each layer with
+/// weights is a child module named by its layer id, so weights are named "&lt;layer id&gt;.weight"
+/// and a transform written against the description can find the real tensors.
+/// </summary>
+public sealed class GraphModel : Module
+{
+    private readonly List<Step> steps = new();
+    private readonly int outputStep;
+
+    /// <summary>One node to run: its executor, where its inputs come from (-1 = the model input),
+    /// and which earlier results are no longer needed once it has run.</summary>
+    private sealed record Step(GraphNode Node, LayerExecutor Executor, int[] Inputs, int[] FreeAfter);
+
+    /// <summary>Builds the model (validating the description) with freshly initialized weights.</summary>
+    public GraphModel(ModelDescription description) : this(ModelGraph.Build(description)) { }
+
+    public GraphModel(ModelGraph graph)
+    {
+        Graph = graph;
+        var order = graph.Order;
+        var position = new Dictionary<string, int> { [ModelDescription.InputId] = -1 };
+        for (var s = 0; s < order.Count; s++) position[order[s].Id] = s;
+        var lastUse = new int[order.Count];
+        for (var s = 0; s < order.Count; s++)
+            foreach (var i in order[s].InputIds)
+                if (position[i] >= 0) lastUse[position[i]] = s;
+        outputStep = position[graph.Output.Id];
+        for (var s = 0; s < order.Count; s++)
+        {
+            var node = order[s];
+            var exec = LayerExecutor.Create(node);
+            if (exec.Module is { } m) RegisterModule(node.Id, m);
+            var inputs = node.InputIds.Select(i => position[i]).ToArray();
+            var free = inputs.Where(i => i >= 0 && i != outputStep && lastUse[i] == s).Distinct().ToArray();
+            steps.Add(new Step(node, exec, inputs, free));
+        }
+    }
+
+    /// <summary>The validated graph this model realises.</summary>
+    public ModelGraph Graph { get; }
+
+    /// <summary>
+    /// Runs the graph. Each intermediate handle is freed after its last consumer (autograd keeps
+    /// what it needs); the returned tensor belongs to the current dispose scope.
+    /// </summary>
+    public override Tensor Forward(Tensor input)
+    {
+        var results = new Tensor?[steps.Count];
+        var args = new List<Tensor>(4);
+        for (var s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            args.Clear();
+            foreach (var i in step.Inputs) args.Add(i < 0 ? input : results[i]!);
+            results[s] = step.Executor.Run(args);
+            foreach (var i in step.FreeAfter) results[i]!.Dispose();
+        }
+        return results[outputStep]!;
+    }
+
+    /// <summary>
+    /// The description of the network as realised, read back from the modules: the declared graph
+    /// with each layer's sizes taken from its module (so pruned channels appear as real widths).
+    /// </summary>
+    public ModelDescription Describe()
+    {
+        var layers = steps.Select(s => Describe(s.Node, s.Executor.Module)).ToList();
+        return Graph.Description with { Layers = layers };
+    }
+
+    private static Layer Describe(GraphNode node, Module? module)
+    {
+        var layer = node.Layer with { Inputs = node.InputIds.ToList() };
+        // Channel pruning is realised in the module's shape: describe the real width, keep the other annotations.
+        var compression = layer.Compression is { } c ? (c with { KeptChannels = null }) : null;
+        if (compression == new Compression()) compression = null;
+        return (layer, module) switch
+        {
+            (Conv2dLayer cl, Conv2d m) => cl with
+            {
+                OutChannels = (int)m.OutChannels, Kernel = (int)m.KernelSize, Stride = (int)m.Stride, Padding = cl.Padding is null ? null : (int)m.Padding,
+                Dilation = (int)m.Dilation, Groups = (int)m.Groups, Bias = m.Bias is not null, Compression = compression,
+            },
+            (LinearLayer ll, Linear m) => ll with { OutFeatures = (int)m.OutFeatures, Bias = m.Bias is not null, Compression = compression },
+            (BatchNormLayer bl, BatchNorm2d m) => bl with { Eps = m.Eps, Momentum = m.Momentum, Compression = compression },
+            _ => layer with { Compression = compression },
+        };
+    }
+}
