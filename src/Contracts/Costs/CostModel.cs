@@ -5,13 +5,13 @@ namespace AutoCompress.Contracts.Costs;
 /// <summary>Names of the metrics cost models report.</summary>
 public static class CostMetrics
 {
-    /// <summary>Multiply-accumulates per sample of conv and linear layers, a bias add counting as one (NAS-Bench-201's convention).</summary>
+    /// <summary>Multiply-accumulates of conv and linear layers for a batch of <see cref="CostContext.BatchSize"/>, a bias add counting as one (NAS-Bench-201's convention).</summary>
     public const string Macs = "macs";
     /// <summary>Trainable parameters, batch-norm affine weights included, running statistics not.</summary>
     public const string Params = "params";
     /// <summary>Bytes to store the weights at their bit widths, sparse-format index overhead included.</summary>
     public const string WeightBytes = "weight_bytes";
-    /// <summary>Peak bytes of live activations for a sequential execution, per sample.</summary>
+    /// <summary>Peak bytes of live activations for a sequential execution of a batch of <see cref="CostContext.BatchSize"/>.</summary>
     public const string PeakActivationBytes = "peak_activation_bytes";
     /// <summary>Inference latency in milliseconds on the context's device.</summary>
     public const string LatencyMs = "latency_ms";
@@ -41,11 +41,13 @@ public sealed record CostReport(string CostModel, IReadOnlyDictionary<string, do
 }
 
 /// <summary>The reason a cost model cannot answer for a model or device.</summary>
-public sealed class CostModelException(string message) : Exception(message)
+public sealed class CostModelException : Exception
 {
-    public CostModelException() : this("the cost model cannot answer") { }
+    public CostModelException() : base("the cost model cannot answer") { }
 
-    public CostModelException(string message, Exception inner) : this(message + ": " + inner.Message) { }
+    public CostModelException(string message) : base(message) { }
+
+    public CostModelException(string message, Exception inner) : base(message, inner) { }
 }
 
 /// <summary>

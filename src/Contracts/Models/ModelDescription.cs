@@ -33,6 +33,8 @@ public sealed record ModelDescription
         WriteIndented = true,
         RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // "op" may stand anywhere in a layer object, not only first.
+        AllowOutOfOrderMetadataProperties = true,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -79,6 +81,10 @@ public sealed record ModelDescription
         catch (JsonException e)
         {
             throw new ModelValidationException(LayerAt(json, e.Path), e.Message, e);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ModelValidationException(null, e.Message, e);
         }
     }
 

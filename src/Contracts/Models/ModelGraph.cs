@@ -124,7 +124,7 @@ public sealed partial class ModelGraph
                 seen.Add(at);
                 at = inputs[at].First(i => i != ModelDescription.InputId && pending[i] > 0);
             }
-            var cycle = seen.SkipWhile(s => s != at).Reverse().Append(at);
+            var cycle = seen.SkipWhile(s => s != at).Reverse().Prepend(at);
             throw new ModelValidationException(at, $"is on a cycle: {string.Join(" -> ", cycle)}");
         }
         return order;
@@ -150,6 +150,8 @@ public sealed partial class ModelGraph
                     throw new ModelValidationException(layer.Id, "kept_channels must be strictly ascending");
             }
         }
+        if ((c.WeightBits is not null || c.Sparsity != 0) && layer is not (Conv2dLayer or LinearLayer))
+            throw new ModelValidationException(layer.Id, "weight_bits and sparsity apply to conv2d and linear layers only");
         if (c.WeightBits is < 1 or > 32) throw new ModelValidationException(layer.Id, $"weight_bits {c.WeightBits} is outside 1..32");
         if (c.ActivationBits is < 1 or > 32) throw new ModelValidationException(layer.Id, $"activation_bits {c.ActivationBits} is outside 1..32");
         if (c.Sparsity is < 0 or >= 1 || double.IsNaN(c.Sparsity))
@@ -177,8 +179,12 @@ public sealed partial class ModelGraph
             if (x.Flat) throw Bad($"{op} needs a feature map (C×H×W) but gets the flat vector {x}");
         }
 
-        static int Out(int size, int kernel, int stride, int padding, int dilation) =>
-            (size + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+        // PyTorch's output size; a window that does not fit at all gives 0 (C#'s division would round -1/2 up to 0).
+        static int Out(int size, int kernel, int stride, int padding, int dilation)
+        {
+            var span = size + 2 * padding - dilation * (kernel - 1) - 1;
+            return span < 0 ? 0 : span / stride + 1;
+        }
 
         switch (layer)
         {
