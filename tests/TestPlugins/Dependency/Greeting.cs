@@ -1,0 +1,6 @@
+namespace AutoCompress.Dependency;
+
+public static class Greeting
+{
+    public static string Metric => "layers";
+}
