@@ -54,7 +54,7 @@ internal static class TrainReferenceCommand
             Console.WriteLine($"Reference CNN: {model.ParameterCount():N0} parameters, {trace.TotalMacs:N0} MACs per image");
 
             var progress = new Progress(options);
-            var result = Trainer.Train(model, trainSet, test.All(), Normalization.FashionMnist, options, progress, cancel);
+            var result = Trainer.Train(model, trainSet, test.All(), Normalization.FashionMnist, options, progress, cancel: cancel);
 
             var final = result.EpochValidation[^1]!;
             SafeTensors.Save(output, model.StateDict(), new Dictionary<string, string>

@@ -41,6 +41,7 @@ public sealed partial class PluginHost : IDisposable
     public static readonly IReadOnlyDictionary<string, Type> Contracts = new Dictionary<string, Type>
     {
         ["cost-model"] = typeof(CostModel),
+        ["method"] = typeof(AutoCompress.Contracts.Methods.CompressionMethod),
     };
 
     private readonly PluginHostOptions options;

@@ -10,6 +10,12 @@ namespace AutoCompress.Training;
 public sealed record TrainProgress(int Epoch, int Epochs, long Step, long TotalSteps, double Loss, double LearningRate,
     double SamplesPerSecond, EvalResult? Validation);
 
+/// <summary>Ways to change the training loop without copying it.</summary>
+/// <param name="Loss">Replaces the cross-entropy: given (images, logits, labels) it returns the scalar to minimise
+/// (distillation adds a teacher term here).</param>
+/// <param name="AfterStep">Runs after every optimizer step with the step index (re-applying pruning masks, soft pruning).</param>
+public sealed record TrainingHooks(Func<Tensor, Tensor, Tensor, Tensor>? Loss = null, Action<long>? AfterStep = null);
+
 /// <summary>Accuracy and mean loss over a dataset.</summary>
 public sealed record EvalResult(double Accuracy, double Loss, int Samples);
 
@@ -28,7 +34,7 @@ public static class Trainer
     /// freed at the end of that step; only the model's own parameters and buffers outlive the run.
     /// </summary>
     public static TrainResult Train(Module model, DataSubset train, DataSubset? validation, Normalization normalization,
-        TrainingOptions options, IProgress<TrainProgress>? progress = null, CancellationToken cancel = default)
+        TrainingOptions options, IProgress<TrainProgress>? progress = null, TrainingHooks? hooks = null, CancellationToken cancel = default)
     {
         options.Validate();
         if (options.Threads > 0) TorchEngine.Threads = options.Threads;
@@ -58,16 +64,18 @@ public static class Trainer
                 using var scope = TorchEngine.NewDisposeScope();
                 var lr = schedule.Apply(optimizer, step);
                 var (x, y) = batch.ToTensors();
-                var loss = Functional.CrossEntropy(model.Forward(x), y, options.LabelSmoothing);
+                var logits = model.Forward(x);
+                var objective = hooks?.Loss?.Invoke(x, logits, y) ?? Functional.CrossEntropy(logits, y, options.LabelSmoothing);
                 optimizer.ZeroGrad();
-                loss.Backward();
+                objective.Backward();
                 optimizer.Step();
+                hooks?.AfterStep?.Invoke(step);
                 step++;
                 samples += batch.Size;
                 // Reading the loss synchronizes nothing extra on CPU; keep it off the hot path anyway.
                 if (step % ReportEvery == 0 || lossCount == 0)
                 {
-                    lastLoss = loss.Item();
+                    lastLoss = objective.Item();
                     lossSum += lastLoss;
                     lossCount++;
                     progress?.Report(new TrainProgress(epoch + 1, options.Epochs, step, totalSteps, lastLoss, lr,
