@@ -146,6 +146,9 @@ var ft = epochs.ToString(inv);
 // Structured pruning to half the MACs, each importance criterion, then fine-tuning.
 foreach (var criterion in new[] { "l1", "l2", "fpgm", "taylor" })
     await Run($"prune-{criterion}-50", "prune", $$"""{"mode": "structured", "criterion": "{{criterion}}", "target_mac_reduction": 0.5, "fine_tune_epochs": {{ft}}}""");
+// The same uniform ratio PyTorch's ln_structured gets in compress_compare.py, for a like-for-like comparison.
+await Run("prune-l1-ratio50-raw", "prune", """{"mode": "structured", "criterion": "l1", "ratio": 0.5, "fine_tune_epochs": 0}""");
+await Run("prune-l1-ratio50", "prune", $$"""{"mode": "structured", "criterion": "l1", "ratio": 0.5, "fine_tune_epochs": {{ft}}}""");
 await Run("prune-l1-50-soft", "prune", $$"""{"mode": "structured", "criterion": "l1", "target_mac_reduction": 0.5, "soft": true, "fine_tune_epochs": {{ft}}}""");
 await Run("prune-l1-75", "prune", $$"""{"mode": "structured", "criterion": "l1", "target_mac_reduction": 0.75, "fine_tune_epochs": {{ft}}}""");
 await Run("prune-unstructured-80", "prune", $$"""{"mode": "unstructured", "ratio": 0.8, "fine_tune_epochs": {{ft}}}""");

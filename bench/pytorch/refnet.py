@@ -1,9 +1,12 @@
 """Shared pieces of the PyTorch reference: Fashion-MNIST IDX loader, the
-reference CNN, its MAC count and the training recipe (optimizer + per-step LR).
+reference CNN, its MAC count, the training recipe (optimizer + per-step LR) and
+a safetensors reader for weights written by the C# side.
 
-Imported by train_reference.py and engine_bench.py.
+Imported by train_reference.py, engine_bench.py and compress_compare.py.
 """
+import collections
 import gzip
+import json
 import math
 import os
 import struct
@@ -64,6 +67,60 @@ def build_model():
     )
 
 
+def build_split_model():
+    """build_model() regrouped as the C# ReferenceCnn: a "features" Sequential
+    (the 12 conv/BN/ReLU/pool layers) and a "classifier" Sequential (flatten,
+    linear, ReLU, dropout, linear). Same layers and init, but the state_dict
+    names (features.0.weight, ..., classifier.1.weight, classifier.4.bias) are
+    exactly those of the safetensors file `autocompress train-reference` writes.
+    """
+    layers = list(build_model())
+    return nn.Sequential(collections.OrderedDict([
+        ("features", nn.Sequential(*layers[:12])),
+        ("classifier", nn.Sequential(*layers[12:])),
+    ]))
+
+
+# safetensors dtype tag -> numpy little-endian dtype
+_ST_DTYPES = {
+    "F64": "<f8", "F32": "<f4", "F16": "<f2",
+    "I64": "<i8", "I32": "<i4", "I16": "<i2", "I8": "i1",
+    "U8": "u1", "BOOL": "?",
+}
+
+
+def load_safetensors(path):
+    """Reads a safetensors file (torch 1.13 has no reader): 8-byte little-endian
+    header length, JSON header {name: {dtype, shape, data_offsets}, optional
+    "__metadata__"}, then the raw little-endian tensor bytes (offsets relative
+    to the end of the header). Returns ({name: torch.Tensor}, metadata dict).
+    """
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 8:
+        raise ValueError(f"{path}: too short for a safetensors file")
+    n, = struct.unpack("<Q", data[:8])
+    if 8 + n > len(data):
+        raise ValueError(f"{path}: header length {n} exceeds the file size {len(data)}")
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    metadata = header.pop("__metadata__", None) or {}
+    body = memoryview(data)[8 + n:]
+    tensors = {}
+    for name, info in header.items():
+        dtype = _ST_DTYPES.get(info["dtype"])
+        if dtype is None:
+            raise ValueError(f"{path}: tensor {name} has unsupported dtype {info['dtype']}")
+        begin, end = info["data_offsets"]
+        shape = tuple(info["shape"])
+        count = math.prod(shape)
+        if not 0 <= begin <= end <= len(body) or end - begin != count * np.dtype(dtype).itemsize:
+            raise ValueError(f"{path}: tensor {name} has data_offsets {begin}..{end} "
+                             f"inconsistent with shape {shape} {info['dtype']}")
+        arr = np.frombuffer(body[begin:end], dtype=dtype).reshape(shape)
+        tensors[name] = torch.from_numpy(arr.astype(arr.dtype.newbyteorder("="), copy=True))
+    return tensors, metadata
+
+
 def count_macs(model, in_shape=(1, 1, 28, 28)):
     """Exact multiply-accumulates per image of Conv2d + Linear layers."""
     macs = 0
@@ -88,15 +145,15 @@ def count_macs(model, in_shape=(1, 1, 28, 28)):
     return macs
 
 
-def make_optimizer(model):
-    return torch.optim.AdamW(model.parameters(), lr=LR, betas=BETAS, eps=EPS,
+def make_optimizer(model, lr=LR):
+    return torch.optim.AdamW(model.parameters(), lr=lr, betas=BETAS, eps=EPS,
                              weight_decay=WEIGHT_DECAY)
 
 
-def lr_at(step, total_steps):
-    """LR for 0-based step: linear warm-up to LR, then cosine decay to 0."""
+def lr_at(step, total_steps, peak=LR):
+    """LR for 0-based step: linear warm-up to peak, then cosine decay to 0."""
     warmup = max(1, int(WARMUP_FRAC * total_steps))
     if step < warmup:
-        return LR * (step + 1) / warmup
+        return peak * (step + 1) / warmup
     t = (step - warmup) / max(1, total_steps - warmup)
-    return 0.5 * LR * (1.0 + math.cos(math.pi * t))
+    return 0.5 * peak * (1.0 + math.cos(math.pi * t))
