@@ -73,7 +73,7 @@ public sealed class PluginHostTests : IDisposable
         using var host = Host(BuiltIn);
         host.LoadAll();
         Assert.All(host.Plugins, p => Assert.True(p.State == PluginState.Loaded, $"{p.Id}: {p.Error}"));
-        Assert.Equal(new[] { "counts", "latency-lut", "memory" }, host.Plugins.Select(p => p.Id).Order());
+        Assert.Equal(new[] { "counts", "distill", "latency-lut", "memory", "prune", "quantize" }, host.Plugins.Select(p => p.Id).Order());
         // NAS-Bench-201 index 1462 (every edge a 3x3 conv): 1,531,546 parameters, 220,119,690 MACs.
         var allConv = ModelGraph.Build(Nb201Space.Network(Nb201Space.Format(Enumerable.Repeat("nor_conv_3x3", 6).ToArray())));
         var counts = host.Get<CostModel>("counts").Estimate(allConv);
@@ -145,7 +145,7 @@ public sealed class PluginHostTests : IDisposable
         using var host = Host(BuiltIn);
         host.LoadAll();
         var e = Assert.Throws<PluginLoadException>(() => host.Get<CostModel>("flops"));
-        Assert.Contains("no plugin named 'flops'; known plugins: counts, latency-lut, memory", e.Message);
+        Assert.Contains("no plugin named 'flops'; known plugins: counts, distill, latency-lut, memory, prune, quantize", e.Message);
     }
 
     [Fact]

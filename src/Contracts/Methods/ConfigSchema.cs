@@ -62,6 +62,8 @@ public sealed class ConfigSchema
         : t == typeof(double) || t == typeof(float) ? "number"
         : t == typeof(bool) ? "boolean"
         : t == typeof(string) || t.IsEnum ? "string"
+        // A map (layer id -> value) is a JSON object, not an array, though it is enumerable too.
+        : t.GetInterfaces().Append(t).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)) ? "object"
         : t.IsAssignableTo(typeof(System.Collections.IEnumerable)) ? "array"
         : "object";
 

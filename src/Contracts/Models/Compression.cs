@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoCompress.Contracts.Models;
 
 /// <summary>
@@ -11,6 +13,21 @@ public sealed record Compression
 
     /// <summary>Bits per stored weight; null means 32-bit floating point.</summary>
     public int? WeightBits { get; init; }
+
+    /// <summary>
+    /// Which weights share a quantization scale when <see cref="WeightBits"/> is set (symmetric signed
+    /// quantization, scale = max |w| / (2^(b−1) − 1) over the weights sharing it). The default,
+    /// <see cref="Models.WeightGranularity.PerChannel"/>, is left out of the JSON.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public WeightGranularity WeightGranularity { get; init; }
+
+    /// <summary>
+    /// Consecutive input weights of one output channel (in the row-major order of the weight tensor)
+    /// that share a scale; required with <see cref="Models.WeightGranularity.Group"/>, invalid otherwise.
+    /// A channel whose weight count is not a multiple has a shorter last group.
+    /// </summary>
+    public int? WeightGroupSize { get; init; }
 
     /// <summary>Bits per activation this layer outputs; null means 32-bit floating point.</summary>
     public int? ActivationBits { get; init; }

@@ -154,6 +154,15 @@ public sealed partial class ModelGraph
             throw new ModelValidationException(layer.Id, "weight_bits and sparsity apply to conv2d and linear layers only");
         if (c.WeightBits is < 1 or > 32) throw new ModelValidationException(layer.Id, $"weight_bits {c.WeightBits} is outside 1..32");
         if (c.ActivationBits is < 1 or > 32) throw new ModelValidationException(layer.Id, $"activation_bits {c.ActivationBits} is outside 1..32");
+        if (!Enum.IsDefined(c.WeightGranularity))
+            throw new ModelValidationException(layer.Id, $"weight_granularity {(int)c.WeightGranularity} is unknown; known: per_channel, per_tensor, group");
+        if ((c.WeightGranularity != WeightGranularity.PerChannel || c.WeightGroupSize is not null) && c.WeightBits is null)
+            throw new ModelValidationException(layer.Id, "weight_granularity and weight_group_size need weight_bits");
+        if (c.WeightGranularity == WeightGranularity.Group && c.WeightGroupSize is null)
+            throw new ModelValidationException(layer.Id, "weight_group_size is required with weight_granularity group");
+        if (c.WeightGranularity != WeightGranularity.Group && c.WeightGroupSize is not null)
+            throw new ModelValidationException(layer.Id, "weight_group_size applies to weight_granularity group only");
+        if (c.WeightGroupSize is < 1) throw new ModelValidationException(layer.Id, $"weight_group_size {c.WeightGroupSize} must be positive");
         if (c.Sparsity is < 0 or >= 1 || double.IsNaN(c.Sparsity))
             throw new ModelValidationException(layer.Id, $"sparsity {c.Sparsity} is outside [0, 1)");
     }

@@ -27,9 +27,15 @@ public sealed class Conv2d : Module
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Forward(input, Weight);
+
+    /// <summary>
+    /// The convolution with <paramref name="weight"/> in place of the module's own (of the same shape),
+    /// e.g. a fake-quantized copy of it; costs are recorded as for the module.
+    /// </summary>
+    public Tensor Forward(Tensor input, Tensor weight)
     {
-        var y = Functional.Conv2d(input, Weight, Bias, (Stride, Stride), (Padding, Padding), (Dilation, Dilation), Groups);
+        var y = Functional.Conv2d(input, weight, Bias, (Stride, Stride), (Padding, Padding), (Dilation, Dilation), Groups);
         if (CostTrace.Current is { } trace)
         {
             var s = y.Shape; // [N, C, H, W]
@@ -56,10 +62,13 @@ public sealed class Linear : Module
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Forward(input, Weight);
+
+    /// <summary>The layer with <paramref name="weight"/> in place of the module's own (e.g. a fake-quantized copy).</summary>
+    public Tensor Forward(Tensor input, Tensor weight)
     {
         CostTrace.Current?.Record(this, InFeatures * OutFeatures);
-        return Functional.Linear(input, Weight, Bias);
+        return Functional.Linear(input, weight, Bias);
     }
 }
 

@@ -1,6 +1,7 @@
 using AutoCompress.Contracts.Models;
 using AutoCompress.Torch;
 using AutoCompress.Torch.NN;
+using AutoCompress.Training.Quantization;
 
 namespace AutoCompress.Training.Graph;
 
@@ -8,7 +9,8 @@ namespace AutoCompress.Training.Graph;
 /// Runs one layer of a model description: the module holding its weights (if any) and the
 /// function applied to its inputs. <see cref="GraphModel"/> executes every node through one of
 /// these, and the latency profiler times the same executors, so a lookup table measures exactly
-/// the code path a realised model runs.
+/// the code path a realised model runs. A conv/linear layer with <c>weight_bits</c> computes with
+/// fake-quantized weights (<see cref="QuantizedLayers"/>).
 /// </summary>
 public sealed class LayerExecutor
 {
@@ -29,12 +31,16 @@ public sealed class LayerExecutor
         {
             case Conv2dLayer c:
             {
+                var q = WeightQuantSpec.Of(c);
                 var m = new Conv2d(x.Channels, node.OutputShape.Channels, c.Kernel, c.Stride, c.EffectivePadding, c.Dilation, c.Groups, c.Bias);
+                if (q is not null) return new LayerExecutor(m, i => QuantizedLayers.Conv2d(m, i[0], q));
                 return new LayerExecutor(m, i => m.Forward(i[0]));
             }
             case LinearLayer l:
             {
+                var q = WeightQuantSpec.Of(l);
                 var m = new Linear(x.Channels, node.OutputShape.Channels, l.Bias);
+                if (q is not null) return new LayerExecutor(m, i => QuantizedLayers.Linear(m, i[0], q));
                 return new LayerExecutor(m, i => m.Forward(i[0]));
             }
             case BatchNormLayer bn:

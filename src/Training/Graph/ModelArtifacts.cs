@@ -8,14 +8,18 @@ namespace AutoCompress.Training.Graph;
 /// <summary>Moves models between their artifact form (description + safetensors) and realised models.</summary>
 public static class ModelArtifacts
 {
-    /// <summary>Realises <paramref name="artifact"/> and loads its weights; names or shapes that do not match fail naming them.</summary>
+    /// <summary>
+    /// Realises <paramref name="artifact"/> and loads its weights; names or shapes that do not match fail naming them.
+    /// Activation ranges are the exception (<see cref="GraphModel.LoadWeights"/>): a float model's weights load
+    /// into a quantized description, its quantizers then waiting for calibration.
+    /// </summary>
     public static GraphModel Load(ModelArtifact artifact)
     {
         var model = new GraphModel(artifact.Description);
         try
         {
             using var scope = TorchEngine.NewDisposeScope();
-            model.LoadStateDict(SafeTensors.Load(artifact.WeightsPath));
+            model.LoadWeights(SafeTensors.Load(artifact.WeightsPath));
             return model;
         }
         catch
