@@ -105,4 +105,62 @@ public sealed class GraphModelTests
         }
         Assert.Equal(baseline, TorchEngine.LiveTensors);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_layer_annotated_with_sparsity_keeps_its_zero_pattern_through_training(bool annotated)
+    {
+        var live = TorchEngine.LiveTensors;
+        var sparse = annotated ? new Compression { Sparsity = 0.5 } : null;
+        var description = new ModelDescription
+        {
+            Name = "sparse", InputShape = [1, 6, 6],
+            Layers =
+            [
+                new Conv2dLayer { Id = "conv", OutChannels = 4, Kernel = 3, Compression = sparse },
+                new FlattenLayer { Id = "flat" },
+                new LinearLayer { Id = "fc", OutFeatures = 3, Compression = sparse },
+            ],
+        };
+        TorchEngine.ManualSeed(5);
+        using var model = new GraphModel(description);
+        var state = new Dictionary<string, Tensor>();
+        using (var scope = TorchEngine.NewDisposeScope())
+        {
+            // Zero every other weight, as magnitude pruning at 50% would.
+            foreach (var (name, t) in model.StateDict())
+            {
+                var w = t.Clone();
+                if (name.EndsWith(".weight", StringComparison.Ordinal))
+                {
+                    var flat = w.View(-1);
+                    flat.IndexPutInPlace(Tensor.Arange(0, flat.NumEl, 2), Tensor.Zeros([(flat.NumEl + 1) / 2]));
+                }
+                state[name] = w.DetachFromScope();
+            }
+        }
+        model.LoadWeights(state);
+        foreach (var t in state.Values) t.Dispose();
+        using (var optimizer = AutoCompress.Torch.Optim.Adam.W(model.Parameters(), 1e-2, 1e-2))
+        {
+            for (var step = 0; step < 5; step++)
+            {
+                using var scope = TorchEngine.NewDisposeScope();
+                var y = model.Forward(Tensor.Randn([8, 1, 6, 6]));
+                optimizer.ZeroGrad();
+                y.Square().Mean().Backward();
+                optimizer.Step();
+            }
+        }
+        foreach (var (name, t) in model.NamedParameters().Where(p => p.Name.EndsWith(".weight", StringComparison.Ordinal)))
+        {
+            using var scope = TorchEngine.NewDisposeScope();
+            var zeros = t.Eq(0).Sum().ItemLong();
+            if (annotated) Assert.Equal((t.NumEl + 1) / 2, zeros);   // exactly the pruned half, still zero
+            else Assert.True(zeros < t.NumEl / 4, $"{name}: without the annotation pruned weights regrow ({zeros} zeros left)");
+        }
+        model.Dispose();
+        Assert.Equal(live, TorchEngine.LiveTensors);
+    }
 }

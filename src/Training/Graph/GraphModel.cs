@@ -11,9 +11,10 @@ namespace AutoCompress.Training.Graph;
 /// and a transform written against the description can find the real tensors.
 /// <para>Compression annotations are realised, so training an annotated model is quantization-aware:
 /// conv/linear layers with <c>weight_bits</c> compute with fake-quantized weights
-/// (<see cref="QuantizedLayers"/>), and a layer with <c>activation_bits</c> has its output fake-quantized
+/// (<see cref="WeightQuantization"/>, re-quantized from the latent float weights on every pass), and a layer with <c>activation_bits</c> has its output fake-quantized
 /// by an <see cref="ActivationQuantizer"/> registered as the child "&lt;layer id&gt;_aq" (its range is the
-/// buffer "&lt;layer id&gt;_aq.range").</para>
+/// buffer "&lt;layer id&gt;_aq.range"). A layer with <c>sparsity</c> keeps the zero pattern its weights were
+/// loaded with (<see cref="SparsityMask"/>), so further training cannot regrow pruned weights.</para>
 /// </summary>
 public sealed class GraphModel : Module
 {
@@ -101,6 +102,17 @@ public sealed class GraphModel : Module
             }
         }
         LoadStateDict(merged);
+        foreach (var step in steps)
+            if (step.Executor.Mask is { } mask && step.Executor.Module is { } module)
+                mask.Capture(module.NamedParameters().First(p => p.Name == "weight").Tensor);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            foreach (var step in steps)
+                step.Executor.Mask?.Dispose();
+        base.Dispose(disposing);
     }
 
     private static bool IsActivationRange(string name) =>

@@ -10,16 +10,21 @@ namespace AutoCompress.Training.Graph;
 /// function applied to its inputs. <see cref="GraphModel"/> executes every node through one of
 /// these, and the latency profiler times the same executors, so a lookup table measures exactly
 /// the code path a realised model runs. A conv/linear layer with <c>weight_bits</c> computes with
-/// fake-quantized weights (<see cref="QuantizedLayers"/>).
+/// fake-quantized weights, and one with <c>sparsity</c> with its weights masked by the zero pattern they
+/// were loaded with (<see cref="SparsityMask"/>).
 /// </summary>
 public sealed class LayerExecutor
 {
     private readonly Func<IReadOnlyList<Tensor>, Tensor> run;
 
-    private LayerExecutor(Module? module, Func<IReadOnlyList<Tensor>, Tensor> run) => (Module, this.run) = (module, run);
+    private LayerExecutor(Module? module, Func<IReadOnlyList<Tensor>, Tensor> run, SparsityMask? mask = null) =>
+        (Module, this.run, Mask) = (module, run, mask);
 
     /// <summary>The module owning the layer's parameters and buffers, or null for parameter-free ops.</summary>
     public Module? Module { get; }
+
+    /// <summary>The fixed zero pattern of a layer annotated with sparsity, or null.</summary>
+    public SparsityMask? Mask { get; }
 
     public Tensor Run(IReadOnlyList<Tensor> inputs) => run(inputs);
 
@@ -32,16 +37,18 @@ public sealed class LayerExecutor
             case Conv2dLayer c:
             {
                 var q = WeightQuantSpec.Of(c);
+                var mask = SparsityMask.For(c);
                 var m = new Conv2d(x.Channels, node.OutputShape.Channels, c.Kernel, c.Stride, c.EffectivePadding, c.Dilation, c.Groups, c.Bias);
-                if (q is not null) return new LayerExecutor(m, i => QuantizedLayers.Conv2d(m, i[0], q));
-                return new LayerExecutor(m, i => m.Forward(i[0]));
+                if (q is null && mask is null) return new LayerExecutor(m, i => m.Forward(i[0]));
+                return new LayerExecutor(m, i => WithWeight(m.Weight, q, mask, w => m.Forward(i[0], w)), mask);
             }
             case LinearLayer l:
             {
                 var q = WeightQuantSpec.Of(l);
+                var mask = SparsityMask.For(l);
                 var m = new Linear(x.Channels, node.OutputShape.Channels, l.Bias);
-                if (q is not null) return new LayerExecutor(m, i => QuantizedLayers.Linear(m, i[0], q));
-                return new LayerExecutor(m, i => m.Forward(i[0]));
+                if (q is null && mask is null) return new LayerExecutor(m, i => m.Forward(i[0]));
+                return new LayerExecutor(m, i => WithWeight(m.Weight, q, mask, w => m.Forward(i[0], w)), mask);
             }
             case BatchNormLayer bn:
             {
@@ -98,5 +105,15 @@ public sealed class LayerExecutor
             default:
                 throw new NotSupportedException($"layer '{node.Id}': no realisation for {node.Layer.GetType().Name}");
         }
+    }
+
+    // The layer's forward pass with its effective weight: sparsity mask first, then fake quantization
+    // (zeros quantize to zero, so a pruned and quantized layer stays as sparse as its mask).
+    private static Tensor WithWeight(Tensor weight, WeightQuantSpec? quant, SparsityMask? mask, Func<Tensor, Tensor> forward)
+    {
+        using var scope = TorchEngine.NewDisposeScope();
+        var w = mask?.Apply(weight) ?? weight;
+        if (quant is not null) w = WeightQuantization.FakeQuantize(w, quant);
+        return forward(w).MoveToOuterScope();
     }
 }
