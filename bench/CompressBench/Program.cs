@@ -114,7 +114,7 @@ void Emit(string row, string method, string config, IReadOnlyDictionary<string, 
     Console.Error.WriteLine($"{row}: {(error ?? string.Join(", ", metrics.Select(kv => $"{kv.Key}={kv.Value.ToString("G5", inv)}")))} ({seconds:F0} s)");
 }
 
-async Task Run(string row, string method, string config, string input = "reference", string? teacher = null, double? budgetEpochs = null, double lr = 1e-3)
+async Task Run(string row, string method, string config, string input = "reference", string? teacher = null, double? budgetEpochs = null, double lr = 1e-3, int seed = 0)
 {
     if (only.Length > 0 && !only.Contains(row)) return;
     var model = input switch
@@ -125,7 +125,7 @@ async Task Run(string row, string method, string config, string input = "referen
     };
     var context = new MethodContext
     {
-        WorkDirectory = Path.GetFullPath(Path.Combine(work, row)), Dataset = data, Seed = 0,
+        WorkDirectory = Path.GetFullPath(Path.Combine(work, row)), Dataset = data, Seed = seed,
         Budget = new TrainingBudget { Epochs = budgetEpochs ?? epochs, LearningRate = lr, Threads = threads, BatchSize = 128 },
         Teacher = teacher is null ? null : teacher == "reference" ? reference : results[teacher].Model,
         Log = new Progress<string>(l => Console.Error.WriteLine($"  [{row}] {l}")),
@@ -164,6 +164,17 @@ await Run("qat-mixed", "quantize", $$"""{"mode": "qat", "weight_bits": 4, "activ
 // Distillation: a half-width student trained alone vs taught by the reference, same recipe and epochs.
 await Run("student-half-alone", "distill", """{"alpha": 0, "label_smoothing": 0.1}""", "student-half", "reference", studentEpochs, 3e-3);
 await Run("student-half-distilled", "distill", """{"alpha": 0.9, "temperature": 4}""", "student-half", "reference", studentEpochs, 3e-3);
+// Distillation settings and seeds (run with --only to study them; not part of the default table).
+if (only.Length > 0)
+{
+    foreach (var seed in new[] { 1, 2 })
+    {
+        await Run($"student-half-alone-s{seed}", "distill", """{"alpha": 0, "label_smoothing": 0.1}""", "student-half", "reference", studentEpochs, 3e-3, seed);
+        await Run($"student-half-distilled-s{seed}", "distill", """{"alpha": 0.9, "temperature": 4}""", "student-half", "reference", studentEpochs, 3e-3, seed);
+    }
+    foreach (var (t, a) in new[] { (2.0, 0.5), (4.0, 0.5), (8.0, 0.9) })
+        await Run($"student-half-distilled-t{t}-a{a}", "distill", $$"""{"alpha": {{a}}, "temperature": {{t}}}""", "student-half", "reference", studentEpochs, 3e-3);
+}
 // Combinations: a pruned network distilled from the original; 4-bit QAT with the original as teacher.
 await Run("prune-l1-75-raw", "prune", """{"mode": "structured", "criterion": "l1", "target_mac_reduction": 0.75, "fine_tune_epochs": 0}""");
 await Run("prune-l1-75-distilled", "distill", """{"alpha": 0.9, "temperature": 4}""", "prune-l1-75-raw", "reference");

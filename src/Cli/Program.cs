@@ -3,4 +3,6 @@ using AutoCompress.Cli;
 
 var root = new RootCommand("AutoCompress: find compressed neural networks that fit a device.");
 root.Subcommands.Add(TrainReferenceCommand.Create());
+root.Subcommands.Add(CompressCommand.Create());
+root.Subcommands.Add(WorkerCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -42,6 +42,7 @@ public sealed partial class PluginHost : IDisposable
     {
         ["cost-model"] = typeof(CostModel),
         ["method"] = typeof(AutoCompress.Contracts.Methods.CompressionMethod),
+        ["evaluator"] = typeof(AutoCompress.Contracts.Evaluation.Evaluator),
     };
 
     private readonly PluginHostOptions options;

@@ -1,0 +1,11 @@
+namespace AutoCompress.Contracts.Evaluation;
+
+/// <summary>
+/// What the host gives an evaluator besides the request. Kept separate from <see cref="EvaluationRequest"/>
+/// because it is not data: it lives on the side of the process that runs the evaluator.
+/// </summary>
+public sealed record EvaluationContext
+{
+    /// <summary>Progress lines for the trial's log; they reach the orchestrator while the trial runs.</summary>
+    public IProgress<string>? Log { get; init; }
+}
