@@ -163,7 +163,7 @@ await Run("qat-w2a4", "quantize", $$"""{"mode": "qat", "weight_bits": 2, "activa
 await Run("qat-mixed", "quantize", $$"""{"mode": "qat", "weight_bits": 4, "activation_bits": 8, "layer_bits": {"features_0": 8, "classifier_1": 2, "classifier_4": 8}, "qat_epochs": {{ft}}}""");
 // Distillation: a half-width student trained alone vs taught by the reference, same recipe and epochs.
 await Run("student-half-alone", "distill", """{"alpha": 0, "label_smoothing": 0.1}""", "student-half", "reference", studentEpochs, 3e-3);
-await Run("student-half-distilled", "distill", """{"alpha": 0.9, "temperature": 4}""", "student-half", "reference", studentEpochs, 3e-3);
+await Run("student-half-distilled", "distill", """{"alpha": 0.5, "temperature": 2}""", "student-half", "reference", studentEpochs, 3e-3);
 // Distillation settings and seeds (run with --only to study them; not part of the default table).
 if (only.Length > 0)
 {
@@ -171,6 +171,7 @@ if (only.Length > 0)
     {
         await Run($"student-half-alone-s{seed}", "distill", """{"alpha": 0, "label_smoothing": 0.1}""", "student-half", "reference", studentEpochs, 3e-3, seed);
         await Run($"student-half-distilled-s{seed}", "distill", """{"alpha": 0.9, "temperature": 4}""", "student-half", "reference", studentEpochs, 3e-3, seed);
+        await Run($"student-half-distilled-t2-a0.5-s{seed}", "distill", """{"alpha": 0.5, "temperature": 2}""", "student-half", "reference", studentEpochs, 3e-3, seed);
     }
     foreach (var (t, a) in new[] { (2.0, 0.5), (4.0, 0.5), (8.0, 0.9) })
         await Run($"student-half-distilled-t{t}-a{a}", "distill", $$"""{"alpha": {{a}}, "temperature": {{t}}}""", "student-half", "reference", studentEpochs, 3e-3);

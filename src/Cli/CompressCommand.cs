@@ -104,7 +104,7 @@ internal static class CompressCommand
         }
         var result = outcome.Result!;
         foreach (var (k, v) in result.Metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            Console.WriteLine($"  {k,-36} {v.ToString(k.Contains("accuracy", StringComparison.Ordinal) ? "P2" : "N0", Inv)}");
+            Console.WriteLine($"  {k,-36} {v.ToString(k.Contains("accuracy", StringComparison.Ordinal) ? "P2" : v == Math.Floor(v) ? "N0" : "G4", Inv)}");
         var descriptionPath = Path.Combine(output, "description.json");
         await File.WriteAllTextAsync(descriptionPath, result.Model.Description.ToJson(), cancel).ConfigureAwait(false);
         Console.WriteLine($"model: {Path.GetFullPath(descriptionPath)} + {result.Model.WeightsPath} ({outcome.Elapsed.TotalSeconds:F0} s)");
