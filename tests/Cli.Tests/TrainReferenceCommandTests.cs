@@ -35,6 +35,24 @@ public sealed class TrainReferenceCommandTests : IDisposable
     }
 
     [Fact]
+    public void Compress_runs_a_method_plugin_on_trained_weights_and_names_unknown_methods()
+    {
+        var weights = Path.Combine(dir, "ref.safetensors");
+        Assert.Equal(0, Run("train-reference", "--epochs", "1", "--train-limit", "1000", "--out", weights).Code);
+        var output = Path.Combine(dir, "pruned");
+        var (code, stdout, stderr) = Run("compress", "--method", "prune", "--config", """{"target_mac_reduction": 0.5}""",
+            "--weights", weights, "--epochs", "0.1", "--train-limit", "1000", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"mac_reduction\s+0\.5\d", stdout);
+        Assert.Contains("3,640,912", stdout);
+        Assert.True(File.Exists(Path.Combine(output, "description.json")));
+
+        var unknown = Run("compress", "--method", "prun", "--weights", weights);
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("no plugin named 'prun'; known plugins: counts, distill, latency-lut, memory, prune, quantize", unknown.Err);
+    }
+
+    [Fact]
     public void A_missing_dataset_says_where_it_looked_and_how_to_install_it()
     {
         var (code, _, stderr) = Run("train-reference", "--data-dir", Path.Combine(dir, "nothing-here"));
