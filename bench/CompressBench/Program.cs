@@ -28,6 +28,7 @@ var epochs = double.Parse(Arg("--fine-tune-epochs", "1"), inv);
 var studentEpochs = double.Parse(Arg("--student-epochs", "3"), inv);
 var threads = int.Parse(Arg("--threads", "2"), inv);
 var only = Arg("--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+var studySeeds = Arg("--seeds", "1,2").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, inv)).ToArray();
 TorchEngine.Threads = threads;
 
 var data = new DatasetSpec { ValidationFraction = 0.1 };
@@ -167,7 +168,7 @@ await Run("student-half-distilled", "distill", """{"alpha": 0.5, "temperature": 
 // Distillation settings and seeds (run with --only to study them; not part of the default table).
 if (only.Length > 0)
 {
-    foreach (var seed in new[] { 1, 2 })
+    foreach (var seed in studySeeds)
     {
         await Run($"student-half-alone-s{seed}", "distill", """{"alpha": 0, "label_smoothing": 0.1}""", "student-half", "reference", studentEpochs, 3e-3, seed);
         await Run($"student-half-distilled-s{seed}", "distill", """{"alpha": 0.9, "temperature": 4}""", "student-half", "reference", studentEpochs, 3e-3, seed);
