@@ -58,7 +58,7 @@ internal static class CompressCommand
         return cmd;
     }
 
-    private static string DefaultPluginDirectory()
+    internal static string DefaultPluginDirectory()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
         {

@@ -5,4 +5,5 @@ var root = new RootCommand("AutoCompress: find compressed neural networks that f
 root.Subcommands.Add(TrainReferenceCommand.Create());
 root.Subcommands.Add(CompressCommand.Create());
 root.Subcommands.Add(WorkerCommand.Create());
+root.Subcommands.Add(ExperimentCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -33,7 +33,9 @@ public sealed partial class ExperimentStore
         {
             var completion = completions[i] ?? throw new ArgumentException($"completion {i} is null", nameof(completions));
             ValidateArtifacts(completion.TrialId, completion.Artifacts);
-            prepared[i] = (completion, JsonText.Metrics(completion.Metrics, $"trial {completion.TrialId}: metrics"));
+            if (completion.Error is not null && string.IsNullOrWhiteSpace(completion.Error))
+                throw new ArgumentException($"trial {completion.TrialId}: a failure needs a reason", nameof(completions));
+            prepared[i] = (completion, completion.Error is null ? JsonText.Metrics(completion.Metrics, $"trial {completion.TrialId}: metrics") : "");
         }
         var bytes = state.ToArray();
         return Write(s =>
@@ -53,9 +55,29 @@ public sealed partial class ExperimentStore
             }
             if (refused.Count > 0) return new CheckpointCommit(false, null, refused);
             foreach (var (completion, json) in prepared)
-                if (!Complete(s, completion.TrialId, completion.Attempt, json, completion.Artifacts))
+                if (completion.Error is { } error ? !Fail(s, completion.TrialId, completion.Attempt, error)
+                    : !Complete(s, completion.TrialId, completion.Attempt, json, completion.Artifacts))
                     throw new InvalidOperationException($"trial {completion.TrialId} changed between check and completion"); // cannot happen: single writer
             return new CheckpointCommit(true, InsertCheckpoint(s, experiment, bytes, toldCount), []);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds trials and the checkpoint of the strategy that suggested them in ONE transaction, so a resumed strategy
+    /// neither suggests them again nor expects trials that were never stored. Returns the trials' ids (in input
+    /// order) and the checkpoint's sequence number.
+    /// </summary>
+    public Task<(IReadOnlyList<long> TrialIds, long CheckpointSeq)> AddTrialsAndCheckpointAsync(Guid experimentId,
+        IReadOnlyList<NewTrial> trials, ReadOnlyMemory<byte> state, long toldCount, CancellationToken cancellationToken = default)
+    {
+        ValidateNewTrials(trials);
+        ArgumentOutOfRangeException.ThrowIfNegative(toldCount);
+        var bytes = state.ToArray();
+        return Write<(IReadOnlyList<long>, long)>(s =>
+        {
+            var experiment = s.ExperimentKey(experimentId);
+            var ids = InsertTrials(s, experiment, trials);
+            return (ids, InsertCheckpoint(s, experiment, bytes, toldCount));
         }, cancellationToken);
     }
 

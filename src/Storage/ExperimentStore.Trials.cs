@@ -19,6 +19,12 @@ public sealed partial class ExperimentStore
     /// </summary>
     public Task<IReadOnlyList<long>> AddTrialsAsync(Guid experimentId, IReadOnlyList<NewTrial> trials, CancellationToken cancellationToken = default)
     {
+        ValidateNewTrials(trials);
+        return Write<IReadOnlyList<long>>(s => InsertTrials(s, s.ExperimentKey(experimentId), trials), cancellationToken);
+    }
+
+    private static void ValidateNewTrials(IReadOnlyList<NewTrial> trials)
+    {
         ArgumentNullException.ThrowIfNull(trials);
         if (trials.Count == 0) throw new ArgumentException("no trials to add", nameof(trials));
         for (var i = 0; i < trials.Count; i++)
@@ -29,41 +35,41 @@ public sealed partial class ExperimentStore
                 throw new ArgumentException($"trial {i}: fidelity must be positive and finite, got {trial.Fidelity.ToString(CultureInfo.InvariantCulture)}", nameof(trials));
             if (trial.ParentId is <= 0) throw new ArgumentException($"trial {i}: parent id must be positive, got {trial.ParentId}", nameof(trials));
         }
-        return Write<IReadOnlyList<long>>(s =>
+    }
+
+    private static long[] InsertTrials(WriterSession s, long experiment, IReadOnlyList<NewTrial> trials)
+    {
+        for (var i = 0; i < trials.Count; i++)
         {
-            var experiment = s.ExperimentKey(experimentId);
-            for (var i = 0; i < trials.Count; i++)
-            {
-                if (trials[i].ParentId is not { } parent) continue;
-                var owner = s.Statement("SELECT experiment_id FROM trials WHERE id = $id", "$id");
-                owner.Parameters[0].Value = parent;
-                var found = owner.ExecuteScalar();
-                if (found is not long parentExperiment) throw new ArgumentException($"trial {i}: parent trial {parent} does not exist");
-                if (parentExperiment != experiment) throw new ArgumentException($"trial {i}: parent trial {parent} belongs to another experiment");
-            }
-            var last = s.Statement("SELECT COALESCE(MAX(seq), 0) FROM trials WHERE experiment_id = $e", "$e");
-            last.Parameters[0].Value = experiment;
-            var seq = (long)last.ExecuteScalar()!;
-            var now = s.Now();
-            var insert = s.Statement(
-                "INSERT INTO trials (experiment_id, seq, config, fidelity, parent_id, priority, status, attempt, created_ms) " +
-                "VALUES ($e, $seq, $config, $fidelity, $parent, $priority, 'pending', 0, $now) RETURNING id",
-                "$e", "$seq", "$config", "$fidelity", "$parent", "$priority", "$now");
-            var ids = new long[trials.Count];
-            for (var i = 0; i < trials.Count; i++)
-            {
-                var trial = trials[i];
-                insert.Parameters[0].Value = experiment;
-                insert.Parameters[1].Value = ++seq;
-                insert.Parameters[2].Value = trial.ConfigJson;
-                insert.Parameters[3].Value = trial.Fidelity;
-                insert.Parameters[4].Value = WriterSession.Db(trial.ParentId);
-                insert.Parameters[5].Value = trial.Priority;
-                insert.Parameters[6].Value = now;
-                ids[i] = (long)insert.ExecuteScalar()!;
-            }
-            return ids;
-        }, cancellationToken);
+            if (trials[i].ParentId is not { } parent) continue;
+            var owner = s.Statement("SELECT experiment_id FROM trials WHERE id = $id", "$id");
+            owner.Parameters[0].Value = parent;
+            var found = owner.ExecuteScalar();
+            if (found is not long parentExperiment) throw new ArgumentException($"trial {i}: parent trial {parent} does not exist");
+            if (parentExperiment != experiment) throw new ArgumentException($"trial {i}: parent trial {parent} belongs to another experiment");
+        }
+        var last = s.Statement("SELECT COALESCE(MAX(seq), 0) FROM trials WHERE experiment_id = $e", "$e");
+        last.Parameters[0].Value = experiment;
+        var seq = (long)last.ExecuteScalar()!;
+        var now = s.Now();
+        var insert = s.Statement(
+            "INSERT INTO trials (experiment_id, seq, config, fidelity, parent_id, priority, status, attempt, created_ms) " +
+            "VALUES ($e, $seq, $config, $fidelity, $parent, $priority, 'pending', 0, $now) RETURNING id",
+            "$e", "$seq", "$config", "$fidelity", "$parent", "$priority", "$now");
+        var ids = new long[trials.Count];
+        for (var i = 0; i < trials.Count; i++)
+        {
+            var trial = trials[i];
+            insert.Parameters[0].Value = experiment;
+            insert.Parameters[1].Value = ++seq;
+            insert.Parameters[2].Value = trial.ConfigJson;
+            insert.Parameters[3].Value = trial.Fidelity;
+            insert.Parameters[4].Value = WriterSession.Db(trial.ParentId);
+            insert.Parameters[5].Value = trial.Priority;
+            insert.Parameters[6].Value = now;
+            ids[i] = (long)insert.ExecuteScalar()!;
+        }
+        return ids;
     }
 
     /// <summary>
@@ -134,18 +140,40 @@ public sealed partial class ExperimentStore
     public Task<bool> FailTrialAsync(long trialId, int attempt, string error, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(error);
+        return Write(s => Fail(s, trialId, attempt, error), cancellationToken);
+    }
+
+    private static bool Fail(WriterSession s, long trialId, int attempt, string error)
+    {
+        var now = s.Now();
+        var fail = s.Statement(
+            "UPDATE trials SET status = 'failed', error = $error, ended_ms = $now, duration_ms = $now - started_ms " +
+            "WHERE id = $id AND status = 'running' AND attempt = $attempt",
+            "$error", "$now", "$id", "$attempt");
+        fail.Parameters[0].Value = error;
+        fail.Parameters[1].Value = now;
+        fail.Parameters[2].Value = trialId;
+        fail.Parameters[3].Value = attempt;
+        return fail.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>
+    /// Puts a running trial at <paramref name="attempt"/> back to pending so it runs again (a retry after its worker
+    /// died or it timed out), recording why the attempt was lost. Same exactly-once rule as <see cref="CompleteTrialAsync"/>.
+    /// </summary>
+    public Task<bool> RequeueTrialAsync(long trialId, int attempt, string error, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(error);
         return Write(s =>
         {
-            var now = s.Now();
-            var fail = s.Statement(
-                "UPDATE trials SET status = 'failed', error = $error, ended_ms = $now, duration_ms = $now - started_ms " +
+            var requeue = s.Statement(
+                "UPDATE trials SET status = 'pending', error = $error, worker = NULL, started_ms = NULL " +
                 "WHERE id = $id AND status = 'running' AND attempt = $attempt",
-                "$error", "$now", "$id", "$attempt");
-            fail.Parameters[0].Value = error;
-            fail.Parameters[1].Value = now;
-            fail.Parameters[2].Value = trialId;
-            fail.Parameters[3].Value = attempt;
-            return fail.ExecuteNonQuery() == 1;
+                "$error", "$id", "$attempt");
+            requeue.Parameters[0].Value = error;
+            requeue.Parameters[1].Value = trialId;
+            requeue.Parameters[2].Value = attempt;
+            return requeue.ExecuteNonQuery() == 1;
         }, cancellationToken);
     }
 
@@ -164,6 +192,22 @@ public sealed partial class ExperimentStore
             cancel.Parameters[0].Value = now;
             cancel.Parameters[1].Value = trialId;
             return cancel.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Cancels every pending and running trial of an experiment (the experiment itself was cancelled); returns how many.
+    /// A running worker's later completion is then refused.
+    /// </summary>
+    public Task<int> CancelOpenTrialsAsync(Guid experimentId, CancellationToken cancellationToken = default) =>
+        Write(s =>
+        {
+            var cancel = s.Statement(
+                "UPDATE trials SET status = 'cancelled', ended_ms = $now, duration_ms = $now - started_ms " +
+                "WHERE experiment_id = $e AND status IN ('pending', 'running')",
+                "$now", "$e");
+            cancel.Parameters[0].Value = s.Now();
+            cancel.Parameters[1].Value = s.ExperimentKey(experimentId);
+            return cancel.ExecuteNonQuery();
         }, cancellationToken);
 
     /// <summary>

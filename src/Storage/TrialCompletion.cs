@@ -9,8 +9,15 @@ namespace AutoCompress.Storage;
 /// <param name="Attempt">The attempt the worker was given by StartTrial/ClaimNextTrial.</param>
 /// <param name="Metrics">Result metrics (snake_case keys).</param>
 /// <param name="Artifacts">Files the trial produced (weights, logs), recorded with the completion.</param>
+/// <param name="Error">When set, the attempt failed for this reason: the trial is marked failed instead (metrics ignored).</param>
 public sealed record TrialCompletion(
     long TrialId,
     int Attempt,
     IReadOnlyDictionary<string, double> Metrics,
-    IReadOnlyList<ArtifactInfo>? Artifacts = null);
+    IReadOnlyList<ArtifactInfo>? Artifacts = null,
+    string? Error = null)
+{
+    /// <summary>A failed attempt, to commit with the checkpoint of a strategy that has been told the failure.</summary>
+    public static TrialCompletion Failure(long trialId, int attempt, string error) =>
+        new(trialId, attempt, new Dictionary<string, double>(), null, error);
+}

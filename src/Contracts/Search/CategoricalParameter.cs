@@ -7,6 +7,7 @@ public sealed record CategoricalParameter : Parameter
 {
     public required IReadOnlyList<JsonNode> Choices { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public override double Cardinality => Choices.Count;
 
     public override JsonNode Sample(SeededRandom random)

@@ -13,6 +13,7 @@ public sealed record ContinuousParameter : Parameter
     /// <summary>Sample uniformly in log space (learning rates, weight decay).</summary>
     public bool Log { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public override double Cardinality => Low == High ? 1 : double.PositiveInfinity;
 
     public override JsonNode Sample(SeededRandom random)

@@ -13,6 +13,7 @@ public sealed record IntegerParameter : Parameter
     /// <summary>Sample uniformly in log space (channel counts, batch sizes).</summary>
     public bool Log { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public override double Cardinality => (double)High - Low + 1;
 
     public override JsonNode Sample(SeededRandom random)

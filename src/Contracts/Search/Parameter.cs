@@ -33,6 +33,7 @@ public abstract record Parameter
     public abstract JsonNode Mutate(JsonNode value, SeededRandom random, double scale = 0.2);
 
     /// <summary>How many values the parameter has (infinity for a continuous one).</summary>
+    [JsonIgnore]
     public abstract double Cardinality { get; }
 
     /// <summary>Throws a <see cref="SearchSpaceException"/> naming the parameter when its definition is inconsistent.</summary>

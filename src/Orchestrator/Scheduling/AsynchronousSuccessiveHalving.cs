@@ -53,6 +53,19 @@ public sealed class AsynchronousSuccessiveHalving : IFidelityScheduler
         return book.InFlightCount > 0 ? SchedulerDecision.Wait : SchedulerDecision.Finished;
     }
 
+    /// <summary>What <see cref="NextJob"/> would decide now, without issuing anything.</summary>
+    public SchedulerDecisionKind Peek()
+    {
+        for (var k = TopRung - 1; k >= 0; k--)
+        {
+            var top = (int)Math.Floor(book.Ranking(k).Count / options.Eta);
+            if (book.FirstPromotable(k, top) is not null) return SchedulerDecisionKind.Run;
+        }
+        if (!book.NewConfigurationsStopped && (options.MaxConfigurations is null || book.Count(0) < options.MaxConfigurations))
+            return SchedulerDecisionKind.Run;
+        return book.InFlightCount > 0 ? SchedulerDecisionKind.Wait : SchedulerDecisionKind.Finished;
+    }
+
     public void Report(long trialKey, int rung, double objective) => book.Report(trialKey, rung, objective);
 
     public void ReportFailure(long trialKey, int rung, string error) => book.Fail(trialKey, rung, error);
