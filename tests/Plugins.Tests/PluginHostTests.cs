@@ -73,7 +73,7 @@ public sealed class PluginHostTests : IDisposable
         using var host = Host(BuiltIn);
         host.LoadAll();
         Assert.All(host.Plugins, p => Assert.True(p.State == PluginState.Loaded, $"{p.Id}: {p.Error}"));
-        Assert.Equal(new[] { "counts", "distill", "latency-lut", "memory", "prune", "quantize" }, host.Plugins.Select(p => p.Id).Order());
+        Assert.Equal(new[] { "counts", "distill", "latency-lut", "memory", "nb201", "prune", "quantize" }, host.Plugins.Select(p => p.Id).Order());
         // NAS-Bench-201 index 1462 (every edge a 3x3 conv): 1,531,546 parameters, 220,119,690 MACs.
         var allConv = ModelGraph.Build(Nb201Space.Network(Nb201Space.Format(Enumerable.Repeat("nor_conv_3x3", 6).ToArray())));
         var counts = host.Get<CostModel>("counts").Estimate(allConv);
