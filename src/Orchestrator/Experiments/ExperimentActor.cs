@@ -45,6 +45,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
     private bool initialized;
     private bool flushScheduled;
     private bool strategyStalled;
+    private bool ended;
     private readonly Dictionary<long, long> trialIdBySeq = [];
     private readonly Dictionary<long, QueuedTrial> outstanding = [];   // queued or running, by trial id
     private readonly HashSet<long> started = [];
@@ -292,7 +293,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
     private async Task FlushAsync()
     {
         flushScheduled = false;
-        if (!initialized) return;
+        if (!initialized || ended) return;
         if (requeues.Count > 0)
         {
             var again = new List<QueuedTrial>();
@@ -375,7 +376,10 @@ internal sealed partial class ExperimentActor : ReceiveActor
         foreach (var waiter in waiters) waiter.Tell(progress, Self);
         waiters.Clear();
         Context.System.EventStream.Publish(new ExperimentEnded(id, status, error));
-        Context.Stop(Self);
+        // The manager answers its waiters with this account (it knows retries, the store does not) and then stops
+        // this actor; stopping here would let the Terminated signal overtake the message.
+        ended = true;
+        Context.Parent.Tell(progress, Self);
     }
 
     private async Task PauseAsync()

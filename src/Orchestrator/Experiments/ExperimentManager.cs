@@ -35,6 +35,7 @@ internal sealed partial class ExperimentManager : ReceiveActor
         ReceiveAsync<ResumeExperiment>(ResumeAsync);
         ReceiveAsync<WaitForEnd>(WaitAsync);
         ReceiveAsync<Terminated>(OnTerminatedAsync);
+        Receive<ExperimentProgress>(OnFinalProgress);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -147,8 +148,17 @@ internal sealed partial class ExperimentManager : ReceiveActor
             await runtime.Store.SetExperimentStatusAsync(id, ExperimentStatus.Failed, Reason).ConfigureAwait(false);
             LogGaveUp(log, id);
         }
+        // Waiters not answered by the actor's own final account (it died without one) get the store's.
         if (waiters.Remove(id, out var list))
             foreach (var waiter in list) await ReplyFromStoreAsync(id, waiter).ConfigureAwait(false);
+    }
+
+    // An experiment actor's last word before it stops: its final progress (which knows retries, unlike the store).
+    private void OnFinalProgress(ExperimentProgress progress)
+    {
+        if (waiters.Remove(progress.ExperimentId, out var list))
+            foreach (var waiter in list) waiter.Tell(progress, Self);
+        if (children.TryGetValue(progress.ExperimentId, out var child)) Context.Stop(child);
     }
 
     private async Task ReplyFromStoreAsync(Guid id, IActorRef to)
