@@ -158,7 +158,8 @@ internal sealed partial class ExperimentManager : ReceiveActor
     {
         if (waiters.Remove(progress.ExperimentId, out var list))
             foreach (var waiter in list) waiter.Tell(progress, Self);
-        if (children.TryGetValue(progress.ExperimentId, out var child)) Context.Stop(child);
+        // Forget it now: messages routed to it from here on would become dead letters while it stops.
+        if (children.Remove(progress.ExperimentId, out var child)) Context.Stop(child);
     }
 
     private async Task ReplyFromStoreAsync(Guid id, IActorRef to)
