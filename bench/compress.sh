@@ -3,10 +3,11 @@
 # runs/bench/reference.safetensors), applies every built-in method through the plugin host, then
 # runs PyTorch's own int8 post-training quantization (torch.ao.quantization) and L1 structured
 # pruning (torch.nn.utils.prune) on the SAME trained weights, and prints one table.
-# Usage: bench/compress.sh [--retrain] [--fine-tune-epochs E=1] [--student-epochs S=3] [--threads T=2] [--only row,row]
+# Usage: bench/compress.sh [--retrain] [--fine-tune-epochs E=1] [--student-epochs S=3] [--threads T=2] [--only row,row] [--seeds 1,2]
+# (--seeds: the seeds of the distillation study rows student-half-alone-sN / student-half-distilled-t2-a0.5-sN, run with --only)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-retrain=0; ft=1; se=3; threads=2; only=""
+retrain=0; ft=1; se=3; threads=2; only=""; seeds=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --retrain) retrain=1; shift ;;
@@ -14,6 +15,7 @@ while [ $# -gt 0 ]; do
     --student-epochs) se="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
+    --seeds) seeds="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -29,6 +31,7 @@ start=$(date +%s)
 args=(--weights "$weights" --plugins "$root/build/plugins/Release" --out "$out/autocompress.jsonl" --work "$out/work"
       --fine-tune-epochs "$ft" --student-epochs "$se" --threads "$threads")
 [ -n "$only" ] && args+=(--only "$only")
+[ -n "$seeds" ] && args+=(--seeds "$seeds")
 dotnet "$root/bench/CompressBench/bin/Release/net10.0/compress-bench.dll" "${args[@]}"
 echo "AutoCompress rows took $(( $(date +%s) - start )) s" >&2
 start=$(date +%s)
