@@ -24,13 +24,17 @@ public sealed record ContinuousParameter : Parameter
     }
 
     public override bool Contains(JsonNode? value) =>
-        value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.GetValue<double>() is var x && x >= Low && x <= High;
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && AsDouble(v) is var x && x >= Low && x <= High;
+
+    // A value built in memory (JsonValue.Create(1)) holds an int, which GetValue<double> refuses; a parsed one converts.
+    private static double AsDouble(JsonValue v) =>
+        v.TryGetValue<double>(out var d) ? d : v.TryGetValue<long>(out var l) ? l : v.TryGetValue<int>(out var i) ? i : double.NaN;
 
     public override JsonNode Mutate(JsonNode value, SeededRandom random, double scale = 0.2)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (!Contains(value)) return Sample(random);
-        var u = ToUnit(value.GetValue<double>()) + random.NextGaussian() * scale;
+        var u = ToUnit(AsDouble((JsonValue)value)) + random.NextGaussian() * scale;
         u = u < 0 ? -u : u > 1 ? 2 - u : u; // reflect
         return JsonValue.Create(FromUnit(Math.Clamp(u, 0, 1)));
     }

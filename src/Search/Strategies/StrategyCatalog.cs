@@ -14,6 +14,9 @@ public sealed class StrategyCatalog
     public StrategyCatalog()
     {
         factories["random"] = c => new RandomSearch(c);
+        factories[RegularizedEvolution.Name] = c => new RegularizedEvolution(c);
+        factories[Nsga2.Name] = c => new Nsga2(c);
+        factories[Reinforce.Name] = c => new Reinforce(c);
     }
 
     public IReadOnlyList<string> Names => factories.Keys.Order(StringComparer.Ordinal).ToList();
