@@ -140,7 +140,8 @@ internal sealed partial class ExperimentActor : ReceiveActor
             Space = spec.Space, Objectives = spec.Objectives, Seed = spec.Seed, MaxTrials = spec.Budget.MaxTrials,
             Options = (JsonObject)spec.Strategy.Options.DeepClone(),
         };
-        var strategy = catalog.Create(spec.Strategy.Name, context);
+        var strategy = Search.Middleware.MiddlewareBuilder.Compose(catalog.Create(spec.Strategy.Name, context), context,
+            (JsonObject)spec.Strategy.Middleware.DeepClone());
         return spec.Fidelity is { } fidelity ? new AshaStrategy(strategy, spec.Objectives[0], fidelity, null) : strategy;
     }
 

@@ -107,6 +107,12 @@ public sealed record StrategySpec
     public required string Name { get; init; }
 
     public JsonObject Options { get; init; } = [];
+
+    /// <summary>
+    /// Layers around the strategy: "dedup", "failure_penalty", "median_stopping", "reward", "constraint_filter"
+    /// (see AutoCompress.Search.Middleware.MiddlewareBuilder), e.g. {"dedup": true}.
+    /// </summary>
+    public JsonObject Middleware { get; init; } = [];
 }
 
 /// <summary>How much an experiment may spend.</summary>

@@ -234,6 +234,31 @@ public sealed class ExperimentServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_evolution_search_with_middleware_survives_a_restart_and_improves_on_its_random_start()
+    {
+        var spec = SquareSpec(80, concurrent: 4, seconds: 0.01,
+            extra: """, "strategy": {"name": "regularized_evolution", "options": {"population_size": 10, "sample_size": 3, "mutation_scale": 0.02}, "middleware": {"dedup": true, "failure_penalty": true}}""")
+            .Replace("\"type\": \"continuous\", \"low\": -1, \"high\": 1", "\"type\": \"integer\", \"low\": -500, \"high\": 500", StringComparison.Ordinal);
+        Guid id;
+        await using (var service = await Start())
+        {
+            id = await service.CreateAsync(spec);
+            while ((await service.GetProgressAsync(id)).Completed < 30) await Task.Delay(10);
+        }
+        await using (var service = await Start())
+        {
+            var end = await service.WaitAsync(id).WaitAsync(Patience);
+            Assert.Equal((ExperimentStatus.Completed, 80L), (end.Status, end.Completed));
+            var trials = await AllTrials(service.Store, id);
+            var xs = trials.Select(t => JsonNode.Parse(t.ConfigJson)!["x"]!.GetValue<long>()).ToList();
+            Assert.Equal(xs.Count, xs.Distinct().Count()); // dedup: never the same configuration twice
+            // Children of the fittest: the last 40 trials sit much closer to 0 than the 10 random founders.
+            Assert.True(xs.Skip(40).Select(x => Math.Abs(x)).Average() < xs.Take(10).Select(x => Math.Abs(x)).Average() / 2,
+                $"founders {string.Join(",", xs.Take(10))}; last {string.Join(",", xs.Skip(40))}");
+        }
+    }
+
+    [Fact]
     public async Task Pause_holds_new_trials_resume_continues_and_cancel_cancels_the_rest()
     {
         await using var service = await Start();
