@@ -12,7 +12,8 @@ internal sealed record BenchOptions
           --seed-base S           first seed (default 0); run r uses seed S + r
           --queries N             queries per run (default 1000; budgets above N are dropped)
           --budgets a,b,...       numbers of queries to report (default 50,100,150,200,300,500,1000)
-          --strategies a,b        strategies to run (default: every name in the StrategyCatalog)
+          --strategies a,b        strategies to run (default: every name in the StrategyCatalog); "name+dedup" wraps
+                                  the strategy in middleware layers (dedup, failure_penalty, ...) with their defaults
           --options name=JSON     options for one strategy (repeatable), e.g. --options 'reinforce={"learning_rate":0.1}'
           --batch K               outstanding suggestions (default 1: sequential ask/tell; K > 1: asynchronous,
                                   results return oldest first while K are in flight)

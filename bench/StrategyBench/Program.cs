@@ -32,7 +32,7 @@ var oracle = new TableOracle(table);
 var catalog = new StrategyCatalog();
 var strategies = options.Strategies ?? catalog.Names;
 foreach (var s in strategies.Concat(options.MultiObjective ? options.MoStrategies.Where(catalog.Names.Contains) : []))
-    if (!catalog.Names.Contains(s))
+    if (!catalog.Names.Contains(s.Split('+')[0]))
     {
         Console.Error.WriteLine($"unknown strategy '{s}' (known: {string.Join(", ", catalog.Names)})");
         return 2;

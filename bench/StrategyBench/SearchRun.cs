@@ -22,14 +22,19 @@ internal static class SearchRun
         long seed, int queries, int batch, BenchOptions options)
     {
         var watch = Stopwatch.StartNew();
-        var search = catalog.Create(strategy, new StrategyContext
+        // "name+dedup+failure_penalty": the strategy wrapped in those middleware layers (their defaults).
+        var parts = strategy.Split('+');
+        var context = new StrategyContext
         {
             Space = Nb201SearchSpace.Create(),
             Objectives = objectives,
             Seed = seed,
             MaxTrials = queries,
-            Options = options.OptionsFor(strategy),
-        });
+            Options = options.OptionsFor(parts[0]),
+        };
+        var middleware = new System.Text.Json.Nodes.JsonObject();
+        foreach (var layer in parts.Skip(1)) middleware[layer] = true;
+        var search = AutoCompress.Search.Middleware.MiddlewareBuilder.Compose(catalog.Create(parts[0], context), context, middleware);
         var cells = new List<int>(queries);
         var outstanding = new Queue<(long Index, Suggestion Suggestion)>();
         long suggested = 0;
