@@ -49,6 +49,8 @@ internal sealed partial class ExperimentActor : ReceiveActor
     private readonly Dictionary<long, long> trialIdBySeq = [];
     private readonly Dictionary<long, QueuedTrial> outstanding = [];   // queued or running, by trial id
     private readonly HashSet<long> started = [];
+    private readonly HashSet<long> userCancelled = [];
+    private bool checkpointDirty;
     private readonly List<TrialCompletion> completions = [];
     private readonly List<(QueuedTrial Trial, int Attempt, string Error)> requeues = [];
     private readonly List<IActorRef> waiters = [];
@@ -69,6 +71,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
         ReceiveAsync<PauseExperiment>(_ => PauseAsync());
         ReceiveAsync<ResumeExperiment>(_ => ResumeAsync());
         ReceiveAsync<CancelExperiment>(_ => CancelAsync());
+        ReceiveAsync<CancelTrial>(CancelTrialAsync);
     }
 
     protected override void PreStart() => Self.Tell(new Initialize());
@@ -214,6 +217,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
     {
         var trial = message.Trial;
         if (!outstanding.ContainsKey(trial.TrialId)) return; // withdrawn or cancelled meanwhile
+        if (EndUserCancelled(trial.TrialId)) return;
         started.Remove(trial.TrialId);
         var outcome = message.Outcome;
         switch (outcome.Status)
@@ -278,8 +282,34 @@ internal sealed partial class ExperimentActor : ReceiveActor
         return list;
     }
 
+    private async Task CancelTrialAsync(CancelTrial message)
+    {
+        var ok = status == ExperimentStatus.Running && outstanding.ContainsKey(message.TrialId) && !userCancelled.Contains(message.TrialId)
+                 && await runtime.Store.CancelTrialAsync(message.TrialId).ConfigureAwait(false);
+        if (ok)
+        {
+            userCancelled.Add(message.TrialId);
+            runtime.Scheduler.Tell(new CancelScheduledTrial(id, message.TrialId), Self);
+        }
+        Sender.Tell(ok, Self);
+    }
+
+    // A trial the user cancelled has come back (cancelled, withdrawn or refused): the strategy learns it failed, and the
+    // next flush checkpoints that (the store already says "cancelled", so there is no completion to commit).
+    private bool EndUserCancelled(long trialId)
+    {
+        if (!userCancelled.Remove(trialId) || !outstanding.Remove(trialId, out var trial)) return false;
+        started.Remove(trialId);
+        TellStrategy(trial, null, "cancelled by the user");
+        failed++;
+        checkpointDirty = true;
+        ScheduleFlush();
+        return true;
+    }
+
     private void OnStartRefused(TrialStartRefused message)
     {
+        if (EndUserCancelled(message.Trial.TrialId)) return;
         outstanding.Remove(message.Trial.TrialId);
         LogStartRefused(log, message.Trial.TrialId, message.Reason);
         ScheduleFlush();
@@ -287,7 +317,8 @@ internal sealed partial class ExperimentActor : ReceiveActor
 
     private void OnWithdrawn(TrialsWithdrawn message)
     {
-        foreach (var trialId in message.TrialIds) outstanding.Remove(trialId);
+        foreach (var trialId in message.TrialIds)
+            if (!EndUserCancelled(trialId)) outstanding.Remove(trialId);
         ScheduleFlush();
     }
 
@@ -309,6 +340,9 @@ internal sealed partial class ExperimentActor : ReceiveActor
             requeues.Clear();
             Submit(again);
         }
+        if (checkpointDirty && completions.Count == 0)
+            await runtime.Store.SaveCheckpointAsync(id, State(), told).ConfigureAwait(false);
+        checkpointDirty = false;
         if (completions.Count > 0)
         {
             var batch = completions.ToList();

@@ -33,6 +33,11 @@ internal sealed partial class ExperimentManager : ReceiveActor
         ReceiveAsync<CancelExperiment>(m => RouteAsync(m.ExperimentId, m));
         ReceiveAsync<GetProgress>(m => RouteAsync(m.ExperimentId, m));
         ReceiveAsync<ResumeExperiment>(ResumeAsync);
+        Receive<CancelTrial>(m =>
+        {
+            if (children.TryGetValue(m.ExperimentId, out var child)) child.Tell(m, Sender);
+            else Sender.Tell(false, Self); // only a running experiment's trials can be cancelled
+        });
         ReceiveAsync<WaitForEnd>(WaitAsync);
         ReceiveAsync<Terminated>(OnTerminatedAsync);
         Receive<ExperimentProgress>(OnFinalProgress);

@@ -16,6 +16,12 @@ public sealed record ResumeExperiment(Guid ExperimentId);
 /// <summary>Cancels the experiment: running trials are stopped, the rest cancelled. Reply: <see cref="ExperimentProgress"/>.</summary>
 public sealed record CancelExperiment(Guid ExperimentId);
 
+/// <summary>
+/// Cancels one queued or running trial of a running experiment; the strategy is told it failed ("cancelled"). Reply:
+/// true when it was cancelled, false when it had already ended or the experiment is not running.
+/// </summary>
+public sealed record CancelTrial(Guid ExperimentId, long TrialId);
+
 /// <summary>Asks for an experiment's <see cref="ExperimentProgress"/>.</summary>
 public sealed record GetProgress(Guid ExperimentId);
 

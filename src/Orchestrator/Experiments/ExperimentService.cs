@@ -81,6 +81,10 @@ public sealed class ExperimentService : IAsyncDisposable
     public Task<ExperimentProgress> CancelAsync(Guid id, CancellationToken cancel = default) =>
         manager.Ask<ExperimentProgress>(new CancelExperiment(id), AskTimeout, cancel);
 
+    /// <summary>Cancels one queued or running trial of a running experiment; false when it had already ended.</summary>
+    public Task<bool> CancelTrialAsync(Guid id, long trialId, CancellationToken cancel = default) =>
+        manager.Ask<bool>(new CancelTrial(id, trialId), AskTimeout, cancel);
+
     /// <summary>Waits until the experiment has ended (completed, failed or cancelled) and returns its final progress.</summary>
     public Task<ExperimentProgress> WaitAsync(Guid id, CancellationToken cancel = default) =>
         manager.Ask<ExperimentProgress>(new WaitForEnd(id), Timeout.InfiniteTimeSpan, cancel);

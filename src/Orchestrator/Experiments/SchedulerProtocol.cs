@@ -22,6 +22,9 @@ public sealed record EnqueueTrials(Guid ExperimentId, int ExperimentPriority, st
 /// </summary>
 public sealed record WithdrawExperiment(Guid ExperimentId, bool CancelRunning);
 
+/// <summary>Drops one queued trial (answered with <see cref="TrialsWithdrawn"/>) or cancels it if running.</summary>
+public sealed record CancelScheduledTrial(Guid ExperimentId, long TrialId);
+
 /// <summary>The queued trials the scheduler dropped for a <see cref="WithdrawExperiment"/>.</summary>
 public sealed record TrialsWithdrawn(Guid ExperimentId, IReadOnlyList<long> TrialIds);
 

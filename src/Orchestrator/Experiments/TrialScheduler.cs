@@ -57,6 +57,7 @@ internal sealed partial class TrialScheduler : ReceiveActor
         Receive<EnqueueTrials>(OnEnqueue);
         Receive<SlotFreed>(OnSlotFreed);
         Receive<WithdrawExperiment>(OnWithdraw);
+        Receive<CancelScheduledTrial>(OnCancelTrial);
         Receive<GetSchedulerStatus>(_ => Sender.Tell(new SchedulerStatus(isolatedSlots, inProcessSlots, runningIsolated, runningInProcess,
             experiments.Values.ToDictionary(e => e.Id, e => (e.Queue.Count, e.Running)), dispatched), Self));
     }
@@ -95,6 +96,25 @@ internal sealed partial class TrialScheduler : ReceiveActor
             foreach (var (_, (experiment, cancel)) in running)
                 if (experiment == message.ExperimentId) cancel.Cancel();
         Sender.Tell(new TrialsWithdrawn(message.ExperimentId, dropped), Self);
+    }
+
+    private void OnCancelTrial(CancelScheduledTrial message)
+    {
+        if (running.TryGetValue(message.TrialId, out var entry))
+        {
+            entry.Cancel.Cancel();
+            return;
+        }
+        if (!experiments.TryGetValue(message.ExperimentId, out var queue)) return;
+        var kept = new List<(QueuedTrial, (int, long))>();
+        var dropped = false;
+        while (queue.Queue.TryDequeue(out var trial, out var priority))
+        {
+            if (trial.TrialId == message.TrialId) dropped = true;
+            else kept.Add((trial, priority));
+        }
+        queue.Queue.EnqueueRange(kept);
+        if (dropped) Sender.Tell(new TrialsWithdrawn(message.ExperimentId, [message.TrialId]), Self);
     }
 
     private void OnSlotFreed(SlotFreed message)

@@ -259,6 +259,29 @@ public sealed class ExperimentServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_single_running_or_queued_trial_can_be_cancelled_and_the_search_goes_on()
+    {
+        await using var service = await Start(inProcessSlots: 1);
+        var id = await service.CreateAsync(SquareSpec(12, concurrent: 3, seconds: 0.3));
+        Trial[] open;
+        while ((open = [.. (await AllTrials(service.Store, id)).Where(t => t.Status is TrialStatus.Running or TrialStatus.Pending)]).Length < 3
+               || !open.Any(t => t.Status == TrialStatus.Running) || !open.Any(t => t.Status == TrialStatus.Pending))
+            await Task.Delay(10);
+        var running = open.First(t => t.Status == TrialStatus.Running);
+        var queued = open.First(t => t.Status == TrialStatus.Pending);
+        Assert.True(await service.CancelTrialAsync(id, running.Id));
+        Assert.True(await service.CancelTrialAsync(id, queued.Id));
+        Assert.False(await service.CancelTrialAsync(id, queued.Id)); // already cancelled
+        var end = await service.WaitAsync(id).WaitAsync(Patience);
+        Assert.Equal((ExperimentStatus.Completed, 10L, 2L), (end.Status, end.Completed, end.Failed));
+        var trials = await AllTrials(service.Store, id);
+        Assert.Equal(TrialStatus.Cancelled, trials.Single(t => t.Id == running.Id).Status);
+        Assert.Equal(TrialStatus.Cancelled, trials.Single(t => t.Id == queued.Id).Status);
+        Assert.Equal(12, (await service.Store.LatestCheckpointAsync(id))!.ToldCount);
+        Assert.False(await service.CancelTrialAsync(id, trials[0].Id)); // the experiment has ended
+    }
+
+    [Fact]
     public async Task Pause_holds_new_trials_resume_continues_and_cancel_cancels_the_rest()
     {
         await using var service = await Start();
