@@ -10,13 +10,14 @@ public class CatalogTests
     public void The_catalog_creates_every_built_in_strategy_by_name()
     {
         var catalog = new StrategyCatalog();
-        Assert.Equal(["nsga2", "random", "regularized_evolution", "reinforce"], catalog.Names);
+        Assert.Equal(["local_search", "nsga2", "random", "regularized_evolution", "reinforce"], catalog.Names);
         var context = Support.Context(Support.Categorical(), 1, null, new Objective("acc", Direction.Maximize));
         Assert.IsType<RegularizedEvolution>(catalog.Create("regularized_evolution", context));
         Assert.IsType<Nsga2>(catalog.Create("nsga2", context));
         Assert.IsType<Reinforce>(catalog.Create("reinforce", context));
+        Assert.IsType<LocalSearch>(catalog.Create("local_search", context));
         var e = Assert.Throws<SearchSpaceException>(() => catalog.Create("bayesian", context));
-        Assert.Contains("known: nsga2, random, regularized_evolution, reinforce", e.Message, StringComparison.Ordinal);
+        Assert.Contains("known: local_search, nsga2, random, regularized_evolution, reinforce", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

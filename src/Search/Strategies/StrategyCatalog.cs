@@ -17,6 +17,7 @@ public sealed class StrategyCatalog
         factories[RegularizedEvolution.Name] = c => new RegularizedEvolution(c);
         factories[Nsga2.Name] = c => new Nsga2(c);
         factories[Reinforce.Name] = c => new Reinforce(c);
+        factories[LocalSearch.Name] = c => new LocalSearch(c);
     }
 
     public IReadOnlyList<string> Names => factories.Keys.Order(StringComparer.Ordinal).ToList();
