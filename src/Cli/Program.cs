@@ -6,4 +6,5 @@ root.Subcommands.Add(TrainReferenceCommand.Create());
 root.Subcommands.Add(CompressCommand.Create());
 root.Subcommands.Add(WorkerCommand.Create());
 root.Subcommands.Add(ExperimentCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 return await root.Parse(args).InvokeAsync();

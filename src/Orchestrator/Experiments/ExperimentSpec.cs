@@ -57,7 +57,13 @@ public sealed record ExperimentSpec
         }
         catch (JsonException e)
         {
-            var path = e.Path is { Length: > 2 } p ? p[2..] : e.Path;
+            var path = e.Path?.TrimStart('$').TrimStart('.');
+            var missing = System.Text.RegularExpressions.Regex.Matches(e.Message, "'([a-z_]+)'").Select(m => m.Groups[1].Value).ToList();
+            if (e.Message.Contains("missing required properties", StringComparison.Ordinal) && missing.Count > 0)
+            {
+                var where = path is { Length: > 0 } ? path + "." : "";
+                throw new ExperimentSpecException($"spec: {where}{missing[0]} is missing (required: {string.Join(", ", missing.Select(m => where + m))})", e);
+            }
             throw new ExperimentSpecException(path is { Length: > 0 } ? $"spec: {path}: {Simplify(e.Message)}" : $"spec: {Simplify(e.Message)}", e);
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or FormatException)
