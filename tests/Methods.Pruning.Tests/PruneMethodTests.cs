@@ -87,7 +87,7 @@ public sealed class PruneMethodTests(TrainedReference reference) : IClassFixture
         Assert.Equal("prune", method.Id);
 
         var outcome = await MethodRunner.RunAsync(method, reference.Artifact, """{"target_mac_reduction": 0.5, "fine_tune_epochs": 0.3}""",
-            Context(1), TimeSpan.FromMinutes(5));
+            Context(1), TimeSpan.FromMinutes(20));
         Assert.True(outcome.Succeeded, outcome.Error);
         var m = outcome.Result!.Metrics;
         AssertSensible(m);

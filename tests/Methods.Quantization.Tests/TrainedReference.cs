@@ -57,7 +57,7 @@ public sealed class TrainedReference : IDisposable
     /// <summary>Runs the plugin through the method runner; a failure fails the test with its reason.</summary>
     public async Task<CompressionResult> Run(string name, string config)
     {
-        var outcome = await MethodRunner.RunAsync(Method, Artifact, config, Context(name), TimeSpan.FromMinutes(5));
+        var outcome = await MethodRunner.RunAsync(Method, Artifact, config, Context(name), TimeSpan.FromMinutes(20));
         Assert.True(outcome.Succeeded, outcome.Error);
         return outcome.Result!;
     }
