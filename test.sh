@@ -3,7 +3,7 @@
 # with one summary line "N passed, N failed, N skipped".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-"$root/scripts/bootstrap.sh"
+"$root/scripts/bootstrap.sh" --test
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

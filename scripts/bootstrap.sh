@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what AutoCompress needs when it is missing, builds the native libtorch shim and the
 # .NET solution. Idempotent: a second run installs nothing and rebuilds only what changed.
-# Usage: scripts/bootstrap.sh [--bench]   (--bench also installs Debian's PyTorch for bench/)
+# Usage: scripts/bootstrap.sh [--bench] [--test]
+#   --bench  also installs Debian's PyTorch for bench/
+#   --test   also installs what the tests drive beyond the build: Debian's Chromium and its WebDriver
+#            (chromium, chromium-driver) for the dashboard's browser tests (./test.sh passes it)
 # Environment: LIBTORCH=/path/to/libtorch uses an official libtorch instead of Debian's libtorch-dev.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +21,13 @@ fi
 # batch-1 inference and ~1.3x faster training on the reference CNN, measured in bench/.
 packages=(cmake g++ make dataset-fashion-mnist libopenblas0-openmp)
 [ -n "${LIBTORCH:-}" ] || packages+=(libtorch-dev)
-[ "${1:-}" = "--bench" ] && packages+=(python3-torch python3-numpy)
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(python3-torch python3-numpy) ;;
+    --test) packages+=(chromium chromium-driver) ;;
+    *) log "error: unknown option $arg (usage: scripts/bootstrap.sh [--bench] [--test])"; exit 1 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AutoCompress.Service;
@@ -27,6 +28,9 @@ public static class ServiceHost
         if (overrides is { Count: > 0 }) builder.Configuration.AddInMemoryCollection(overrides);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
             builder.WebHost.UseUrls(DefaultUrl);
+        // Request logs carry full URLs, and the dashboard's event stream passes the token in one: keep them out.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         builder.Services.AddAutoCompress(builder.Configuration);
         var app = builder.Build();
         app.MapAutoCompress();
@@ -54,10 +58,11 @@ public static class ServiceHost
         return services;
     }
 
-    /// <summary>Maps /health, /openapi/v1.json and /api/*.</summary>
+    /// <summary>Maps the dashboard (/), /health, /openapi/v1.json and /api/*.</summary>
     public static WebApplication MapAutoCompress(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapDashboard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();

@@ -18,9 +18,9 @@ internal static class ExperimentsApi
         group.MapPost("/", CreateAsync).WithSummary("Create and start an experiment from a JSON spec");
         group.MapGet("/", ListAsync).WithSummary("List experiments with their progress");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("An experiment's progress and spec");
-        group.MapPost("/{id:guid}/pause", (Guid id, ExperimentHost host, CancellationToken ct) => Control(id, () => host.Service.PauseAsync(id, ct)));
-        group.MapPost("/{id:guid}/resume", (Guid id, ExperimentHost host, CancellationToken ct) => Control(id, () => host.Service.ResumeAsync(id, ct)));
-        group.MapPost("/{id:guid}/cancel", (Guid id, ExperimentHost host, CancellationToken ct) => Control(id, () => host.Service.CancelAsync(id, ct)));
+        group.MapPost("/{id:guid}/pause", (Guid id, ExperimentHost host, CancellationToken ct) => Control(id, host, () => host.Service.PauseAsync(id, ct)));
+        group.MapPost("/{id:guid}/resume", (Guid id, ExperimentHost host, CancellationToken ct) => Control(id, host, () => host.Service.ResumeAsync(id, ct)));
+        group.MapPost("/{id:guid}/cancel", (Guid id, ExperimentHost host, CancellationToken ct) => Control(id, host, () => host.Service.CancelAsync(id, ct)));
         group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Cancel if running, then delete the experiment, its trials and their files");
         group.MapGet("/{id:guid}/pareto", ParetoAsync).WithSummary("The non-dominated completed trials under the spec's objectives, and the hypervolume");
     }
@@ -34,7 +34,7 @@ internal static class ExperimentsApi
         try
         {
             var id = await host.Service.CreateAsync(body, ct).ConfigureAwait(false);
-            return Results.Created($"/api/experiments/{id}", await host.Service.GetProgressAsync(id, ct).ConfigureAwait(false));
+            return Results.Created($"/api/experiments/{id}", await LiveProgressAsync(host, id, ct).ConfigureAwait(false));
         }
         catch (ExperimentSpecException e)
         {
@@ -53,8 +53,18 @@ internal static class ExperimentsApi
     // Live progress for running experiments (the actor knows what runs), the store's account for the others.
     private static async Task<ExperimentProgress> ProgressAsync(ExperimentHost host, Experiment e, CancellationToken ct) =>
         e.Status is ExperimentStatus.Running or ExperimentStatus.Created
-            ? await host.Service.GetProgressAsync(e.Id, ct).ConfigureAwait(false)
+            ? await LiveProgressAsync(host, e.Id, ct).ConfigureAwait(false)
             : (await ExperimentService.ReadProgressAsync(host.Service.Store, e.Id).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// The experiment actor's progress. An actor asked before it has read its experiment (right after creation or a
+    /// restart) answers with blanks (no name, a budget of 0): then the store's account is the truthful one.
+    /// </summary>
+    internal static async Task<ExperimentProgress> LiveProgressAsync(ExperimentHost host, Guid id, CancellationToken ct) =>
+        await CompleteAsync(host, await host.Service.GetProgressAsync(id, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    private static async Task<ExperimentProgress> CompleteAsync(ExperimentHost host, ExperimentProgress p) =>
+        !string.IsNullOrEmpty(p.Name) ? p : await ExperimentService.ReadProgressAsync(host.Service.Store, p.ExperimentId).ConfigureAwait(false) ?? p;
 
     private static async Task<IResult> GetAsync(Guid id, ExperimentHost host, CancellationToken ct)
     {
@@ -63,11 +73,11 @@ internal static class ExperimentsApi
         return Results.Ok(new { progress = await ProgressAsync(host, e, ct).ConfigureAwait(false), spec = JsonNode.Parse(e.SpecJson), created_at = e.CreatedAt });
     }
 
-    private static async Task<IResult> Control(Guid id, Func<Task<ExperimentProgress>> action)
+    private static async Task<IResult> Control(Guid id, ExperimentHost host, Func<Task<ExperimentProgress>> action)
     {
         try
         {
-            return Results.Ok(await action().ConfigureAwait(false));
+            return Results.Ok(await CompleteAsync(host, await action().ConfigureAwait(false)).ConfigureAwait(false));
         }
         catch (KeyNotFoundException)
         {

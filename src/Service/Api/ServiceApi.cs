@@ -55,7 +55,7 @@ internal static class ServiceApi
                 experiment = await store.GetExperimentAsync(id, ct).ConfigureAwait(false);
                 if (experiment is null) break;
                 var live = experiment.Status is ExperimentStatus.Running or ExperimentStatus.Created;
-                var progress = live ? await host.Service.GetProgressAsync(id, ct).ConfigureAwait(false)
+                var progress = live ? await ExperimentsApi.LiveProgressAsync(host, id, ct).ConfigureAwait(false)
                     : await Orchestrator.Experiments.ExperimentService.ReadProgressAsync(store, id).ConfigureAwait(false);
                 await Send(http, "progress", progress, ct).ConfigureAwait(false);
                 // Trials that ended since the last round (completed, failed, cancelled), oldest first.

@@ -82,6 +82,7 @@ internal static class TrialsApi
 
     private static async Task<IResult> CancelAsync(Guid id, long seq, ExperimentHost host, CancellationToken ct)
     {
+        if (await host.Service.Store.GetExperimentAsync(id, ct).ConfigureAwait(false) is null) return ExperimentsApi.NotFound(id);
         var trial = await FindAsync(host.Service.Store, id, seq, ct).ConfigureAwait(false);
         if (trial is null) return Results.NotFound(new ApiError($"experiment {id} has no trial {seq}"));
         var cancelled = await host.Service.CancelTrialAsync(id, trial.Id, ct).ConfigureAwait(false);
@@ -91,6 +92,7 @@ internal static class TrialsApi
 
     private static async Task<IResult> DownloadAsync(Guid id, long seq, int index, ExperimentHost host, CancellationToken ct)
     {
+        if (await host.Service.Store.GetExperimentAsync(id, ct).ConfigureAwait(false) is null) return ExperimentsApi.NotFound(id);
         var trial = await FindAsync(host.Service.Store, id, seq, ct).ConfigureAwait(false);
         if (trial is null) return Results.NotFound(new ApiError($"experiment {id} has no trial {seq}"));
         var artifacts = await host.Service.Store.GetArtifactsAsync(trial.Id, ct).ConfigureAwait(false);
