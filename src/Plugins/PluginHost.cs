@@ -1,5 +1,6 @@
 using System.Reflection;
 using AutoCompress.Contracts.Costs;
+using AutoCompress.Contracts.Evaluation;
 using Microsoft.Extensions.Logging;
 
 namespace AutoCompress.Plugins;
@@ -35,7 +36,7 @@ public sealed record PluginHostOptions
 /// dependency, incompatible Contracts version, duplicate id, throwing constructor) is skipped, logged
 /// and listed as broken with the reason; the host stays up.
 /// </summary>
-public sealed partial class PluginHost : IDisposable
+public sealed partial class PluginHost : IDisposable, IPluginLookup
 {
     /// <summary>The contract each plugin kind must implement; kinds without one are not loadable yet.</summary>
     public static readonly IReadOnlyDictionary<string, Type> Contracts = new Dictionary<string, Type>
@@ -178,6 +179,13 @@ public sealed partial class PluginHost : IDisposable
         var known = loaded.Keys.Order(StringComparer.Ordinal).ToList();
         throw new PluginLoadException($"no plugin named '{id}'; known plugins: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}");
     }
+
+    /// <summary>The loaded plugin <paramref name="id"/> as a <typeparamref name="T"/>, or null when there is no such loaded plugin of that type.</summary>
+    public T? Find<T>(string id) where T : class => loaded.TryGetValue(id, out var p) ? p.Instance as T : null;
+
+    /// <summary>Ids of the loaded plugins of contract type <typeparamref name="T"/>, sorted.</summary>
+    public IReadOnlyList<string> Ids<T>() where T : class =>
+        loaded.Where(kv => kv.Value.Instance is T).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Every loaded plugin of contract type <typeparamref name="T"/>.</summary>
     public IEnumerable<T> All<T>() where T : class => loaded.Values.Select(p => p.Instance).OfType<T>();

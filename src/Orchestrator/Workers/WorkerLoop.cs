@@ -22,6 +22,7 @@ public sealed class WorkerLoop : IDisposable
     private readonly Stream input;
     private readonly Stream output;
     private readonly EvaluatorCatalog catalog;
+    private readonly PluginHost plugins;
     private readonly ReadyMessage ready;
     private readonly TextWriter log;
     private readonly SemaphoreSlim writeLock = new(1, 1);
@@ -41,6 +42,7 @@ public sealed class WorkerLoop : IDisposable
     public WorkerLoop(Stream input, Stream output, PluginHost plugins, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(plugins);
+        this.plugins = plugins;
         this.input = input ?? throw new ArgumentNullException(nameof(input));
         this.output = output ?? throw new ArgumentNullException(nameof(output));
         this.log = log ?? throw new ArgumentNullException(nameof(log));
@@ -129,7 +131,7 @@ public sealed class WorkerLoop : IDisposable
         {
             var evaluator = catalog.Get(run.Evaluator);
             Log($"trial {trial.Id}: {evaluator.Id} {run.Request.Config}");
-            var result = await evaluator.EvaluateAsync(run.Request, new EvaluationContext { Log = sink }, trial.Cancel.Token).ConfigureAwait(false);
+            var result = await evaluator.EvaluateAsync(run.Request, new EvaluationContext { Log = sink, Plugins = plugins }, trial.Cancel.Token).ConfigureAwait(false);
             var done = result is null ? null : new DoneMessage(trial.Id, result);
             var problem = done is null ? "returned no result" : done.Problem();
             reply = problem is null ? done! : new FailedMessage(trial.Id, $"{evaluator.Id} {problem}", typeof(InvalidOperationException).FullName!);

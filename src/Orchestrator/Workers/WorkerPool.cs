@@ -304,7 +304,7 @@ public sealed partial class WorkerPool : IAsyncDisposable
         {
             using var limitSource = new CancellationTokenSource(limit);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(limitSource.Token, cancel);
-            var context = new EvaluationContext { Log = new InProcessLog(log, progress) };
+            var context = new EvaluationContext { Log = new InProcessLog(log, progress), Plugins = plugins };
             var run = Task.Run(() => evaluator.EvaluateAsync(request, context, linked.Token), CancellationToken.None);
             try
             {
