@@ -59,7 +59,8 @@ public static class CompressConfigParser
                 "threads" => config with { Threads = Integer(value, key, 1, 1024) },
                 "steps" => config with { Steps = Steps(value) },
                 "cost_models" => config with { CostModels = Strings(value, key) },
-                "latency_table" => config with { LatencyTable = ExistingFile(value, key) },
+                // May be absent with "latency_missing": "measure": the trial then measures every layer it needs.
+                "latency_table" => config with { LatencyTable = Path.GetFullPath(Text(value, key)) },
                 "latency_missing" => config with { LatencyMissing = Policy(value, key) },
                 "step_time_limit_seconds" => config with { StepTimeLimitSeconds = Number(value, key, 0, 20 * 86_400, exclusiveMin: true) },
                 "keep_steps" => config with { KeepSteps = Bool(value, key) },

@@ -27,9 +27,14 @@ public static class LatencyPrediction
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(graph);
         LatencyTable table;
+        var exists = File.Exists(tablePath);
+        if (!exists && policy != MissingKeyPolicy.Measure)
+            throw new AutoCompress.Contracts.Methods.ConfigException(
+                $"compress: 'latency_table': file '{tablePath}' does not exist (with \"latency_missing\": \"measure\" it may be absent and is built as the trial runs)");
         try
         {
-            table = LatencyTable.Load(tablePath);
+            table = exists ? LatencyTable.Load(tablePath)
+                : new LatencyTable { Threads = 1, BatchSize = 1, Engine = $"libtorch {AutoCompress.Torch.TorchEngine.Version}" };
         }
         catch (InvalidDataException e)
         {
@@ -40,7 +45,7 @@ public static class LatencyPrediction
         {
             Directory.CreateDirectory(workDirectory);
             copy = Path.Combine(workDirectory, MeasuredTableFile);
-            File.Copy(tablePath, copy, overwrite: true);
+            if (exists) File.Copy(tablePath, copy, overwrite: true);
         }
         var missing = graph.Order.Count(n => !table.Entries.ContainsKey(LatencyKey.For(n)));
         var model = new LatencyLutCostModel(copy ?? tablePath, policy, new LatencyProfiler(table.Threads, table.BatchSize));

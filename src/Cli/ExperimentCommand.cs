@@ -99,31 +99,31 @@ internal static class ExperimentCommand
             using var host = new PluginHost(new PluginHostOptions { Directories = dirs }, NullLogger<PluginHost>.Instance);
             host.LoadAll();
             var evaluators = new EvaluatorCatalog(host);
-            await using var service = await ExperimentService.StartAsync(new ExperimentServiceOptions
+            // A live table on a terminal (log lines shown inside it), plain progress lines otherwise.
+            var display = ProgressDisplay.Create();
+            ExperimentProgress[] final;
+            await using (display)
             {
-                DatabasePath = db,
-                WorkRoot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, "work"),
-                Workers = new WorkerPoolOptions { Slots = slots, Worker = WorkerStartInfo.Default(), PluginDirectories = dirs },
-                EvaluatorKnown = id => evaluators.TryGet(id, out _),
-                LoggerFactory = new TextWriterLoggerFactory(Console.Error,
-                    Environment.GetEnvironmentVariable("AUTOCOMPRESS_LOG") == "debug" ? Microsoft.Extensions.Logging.LogLevel.Debug : Microsoft.Extensions.Logging.LogLevel.Information),
-            }, cancel);
-            var ids = await start(service);
-            var waits = ids.Select(id => service.WaitAsync(id, cancel)).ToList();
-            var all = Task.WhenAll(waits);
-            while (!all.IsCompleted)
-            {
-                await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(2), cancel));
-                if (all.IsCompleted) break;
-                foreach (var id in ids)
-                    Console.WriteLine(Line(await service.GetProgressAsync(id, cancel)));
+                await using var service = await ExperimentService.StartAsync(new ExperimentServiceOptions
+                {
+                    DatabasePath = db,
+                    WorkRoot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, "work"),
+                    Workers = new WorkerPoolOptions { Slots = slots, Worker = WorkerStartInfo.Default(), PluginDirectories = dirs },
+                    EvaluatorKnown = id => evaluators.TryGet(id, out _),
+                    LoggerFactory = new TextWriterLoggerFactory(display.Log,
+                        Environment.GetEnvironmentVariable("AUTOCOMPRESS_LOG") == "debug" ? Microsoft.Extensions.Logging.LogLevel.Debug : Microsoft.Extensions.Logging.LogLevel.Information),
+                }, cancel);
+                var ids = await start(service);
+                final = await LocalProgress.WatchAsync(service, ids, display, cancel);
+                await display.DisposeAsync();
+                foreach (var progress in final)
+                {
+                    // Plain output has just printed the final line; after the live table, one plain line sums it up.
+                    if (display is LiveProgressDisplay) Console.WriteLine(Line(progress));
+                    await PrintBest(service.Store, progress);
+                }
             }
-            foreach (var progress in await all)
-            {
-                Console.WriteLine(Line(progress));
-                await PrintBest(service.Store, progress);
-            }
-            return (await all).All(p => p.Status == ExperimentStatus.Completed) ? 0 : 1;
+            return final.All(p => p.Status == ExperimentStatus.Completed) ? 0 : 1;
         }
         catch (OperationCanceledException)
         {
@@ -142,13 +142,7 @@ internal static class ExperimentCommand
         }
     }
 
-    private static string Line(ExperimentProgress p)
-    {
-        var best = p.BestValue is { } b ? string.Create(CultureInfo.InvariantCulture, $"{b:G6} (trial {p.BestTrialSeq})") : "-";
-        var error = p.Error is null ? "" : $"; error: {p.Error}";
-        return $"{p.Name} [{p.Status.ToString().ToLowerInvariant()}] trials {p.Completed + p.Failed}/{p.MaxTrials} done ({p.Failed} failed), " +
-               $"{p.Running} running, {p.Queued} queued, {p.Retries} retried; best {best}{error}";
-    }
+    private static string Line(ExperimentProgress p) => ProgressDisplay.Line(p);
 
     private static async Task PrintBest(ExperimentStore store, ExperimentProgress progress)
     {

@@ -23,7 +23,9 @@ internal static class ServeCommand
         var cmd = new Command("serve", "Run the AutoCompress service: REST API, live events and dashboard") { db, token, urls, slots, plugins };
         cmd.SetAction(async (parse, cancel) =>
         {
-            var overrides = new Dictionary<string, string?>();
+            // A setting refused at start is printed below as one "error:" line per failure naming the key; the host's
+            // own "Hosting failed to start" log entry would only repeat it with a stack trace.
+            var overrides = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical" };
             if (parse.GetValue(db) is { } d) overrides[$"{ServiceOptions.Section}:Database"] = d;
             if (parse.GetValue(token) is { } t) overrides[$"{ServiceOptions.Section}:Token"] = t;
             if (parse.GetValue(urls) is { } u) overrides["urls"] = u;
