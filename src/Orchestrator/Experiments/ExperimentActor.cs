@@ -54,6 +54,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
     private readonly List<TrialCompletion> completions = [];
     private readonly List<(QueuedTrial Trial, int Attempt, string Error)> requeues = [];
     private readonly List<IActorRef> waiters = [];
+    private readonly List<IActorRef> progressWaiters = [];
 
     public ExperimentActor(Guid id, ExperimentRuntime runtime)
     {
@@ -66,7 +67,12 @@ internal sealed partial class ExperimentActor : ReceiveActor
         Receive<TrialStartRefused>(OnStartRefused);
         Receive<TrialsWithdrawn>(OnWithdrawn);
         ReceiveAsync<Flush>(_ => FlushAsync());
-        Receive<GetProgress>(_ => Sender.Tell(Progress(), Self));
+        Receive<GetProgress>(_ =>
+        {
+            // Asked before the experiment was read from the store: answer once it has been.
+            if (initialized || ended) Sender.Tell(Progress(), Self);
+            else progressWaiters.Add(Sender);
+        });
         Receive<WaitForEnd>(_ => waiters.Add(Sender));
         ReceiveAsync<PauseExperiment>(_ => PauseAsync());
         ReceiveAsync<ResumeExperiment>(_ => ResumeAsync());
@@ -128,6 +134,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
             await runtime.Store.SetExperimentStatusAsync(id, status).ConfigureAwait(false);
         }
         LogStarted(log, id, name, suggested, completed, pending.Count);
+        AnswerProgressWaiters();
         if (status == ExperimentStatus.Running)
         {
             Submit(pending);
@@ -405,8 +412,15 @@ internal sealed partial class ExperimentActor : ReceiveActor
         End();
     }
 
+    private void AnswerProgressWaiters()
+    {
+        foreach (var waiter in progressWaiters) waiter.Tell(Progress(), Self);
+        progressWaiters.Clear();
+    }
+
     private void End()
     {
+        AnswerProgressWaiters();
         var progress = Progress();
         foreach (var waiter in waiters) waiter.Tell(progress, Self);
         waiters.Clear();

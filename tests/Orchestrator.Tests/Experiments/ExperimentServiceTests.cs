@@ -207,7 +207,8 @@ public sealed class ExperimentServiceTests : IDisposable
             Assert.Equal(parent.ConfigJson, child.ConfigJson);
             Assert.Equal(child.Fidelity / 3, parent.Fidelity);
             // A promoted configuration was among the better ones of its rung.
-            var rung = trials.Where(t => t.Fidelity == parent.Fidelity && t.Seq < child.Seq && t.Status == TrialStatus.Completed).Select(t => t.Metrics!["square"]).Order().ToList();
+            // (ranked among the results of its rung known when the promotion was decided, i.e. ended before the child was created)
+            var rung = trials.Where(t => t.Fidelity == parent.Fidelity && t.EndedAt <= child.CreatedAt && t.Status == TrialStatus.Completed).Select(t => t.Metrics!["square"]).Order().ToList();
             Assert.True(parent.Metrics!["square"] <= rung[Math.Max(0, rung.Count / 3 - 1)] + 1e-12,
                 $"trial {parent.Seq} ({parent.Metrics["square"]}) was promoted but is not in the top third of {rung.Count}");
         }
