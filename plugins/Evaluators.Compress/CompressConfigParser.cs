@@ -72,6 +72,9 @@ public static class CompressConfigParser
         if ((config.Weights is null) == (config.Model is null))
             throw new ConfigException("compress: give exactly one of 'weights' (a reference-CNN state dict) and 'model' ({\"description\", \"weights\"})");
         if (config.Steps.Count == 0) throw new ConfigException("compress: 'steps' is missing; give at least one {\"method\": ...}");
+        if (config.LatencyTable is { } table && !File.Exists(table) && config.LatencyMissing != MissingKeyPolicy.Measure)
+            throw new ConfigException(
+                $"compress: 'latency_table': file '{table}' does not exist (with \"latency_missing\": \"measure\" it may be absent and is built as the trial runs)");
         var names = config.Steps.Select(s => s.Name).ToList();
         foreach (var p in dotted)
             if (!names.Contains(p.Step))
