@@ -110,6 +110,7 @@ internal static class ExperimentCommand
                     WorkRoot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, "work"),
                     Workers = new WorkerPoolOptions { Slots = slots, Worker = WorkerStartInfo.Default(), PluginDirectories = dirs },
                     EvaluatorKnown = id => evaluators.TryGet(id, out _),
+                    Strategies = AutoCompress.Search.Agents.AgentStrategies.Catalog(),
                     LoggerFactory = new TextWriterLoggerFactory(display.Log,
                         Environment.GetEnvironmentVariable("AUTOCOMPRESS_LOG") == "debug" ? Microsoft.Extensions.Logging.LogLevel.Debug : Microsoft.Extensions.Logging.LogLevel.Information),
                 }, cancel);

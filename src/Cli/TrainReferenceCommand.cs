@@ -63,6 +63,11 @@ internal static class TrainReferenceCommand
                 ["dataset"] = "fashion-mnist",
                 ["test_accuracy"] = final.Accuracy.ToString("F4", Inv),
             });
+            // The description beside the weights: what the RL agents read their layer table from ("model" option).
+            var descriptionPath = Path.ChangeExtension(output, ".json");
+            // (the described tensors are the model's own; the model's disposal frees them)
+            var (description, _) = AutoCompress.Training.Graph.ModuleDescriber.Describe(model, [1, 28, 28], "reference-cnn-w32");
+            File.WriteAllText(descriptionPath, description.ToJson());
             Console.WriteLine();
             Console.WriteLine($"test accuracy   {final.Accuracy * 100:F2}% ({final.Samples} images)");
             Console.WriteLine($"test loss       {final.Loss:F4}");
@@ -70,6 +75,7 @@ internal static class TrainReferenceCommand
             Console.WriteLine($"parameters      {model.ParameterCount():N0} ({model.ParameterCount() * 4 / 1024.0:F1} KiB as float32)");
             Console.WriteLine($"training time   {result.Elapsed.TotalSeconds:F1} s ({result.SamplesPerSecond:F0} samples/s)");
             Console.WriteLine($"weights         {Path.GetFullPath(output)}");
+            Console.WriteLine($"description     {Path.GetFullPath(descriptionPath)}");
             return 0;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or DataFormatException

@@ -37,6 +37,7 @@ internal sealed class ExperimentHost(IOptions<ServiceOptions> options, ILoggerFa
             InProcessSlots = o.InProcessSlots,
             Workers = new WorkerPoolOptions { Slots = o.Slots, Worker = WorkerStartInfo.Default(), PluginDirectories = dirs },
             EvaluatorKnown = id => evaluators.TryGet(id, out _),
+            Strategies = AutoCompress.Search.Agents.AgentStrategies.Catalog(),
             LoggerFactory = loggers,
         }, cancellationToken).ConfigureAwait(false);
     }

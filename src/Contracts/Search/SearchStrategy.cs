@@ -16,7 +16,7 @@ namespace AutoCompress.Contracts.Search;
 /// restoring and continuing gives the same suggestions as never having stopped.
 /// </para>
 /// </summary>
-public abstract class SearchStrategy
+public abstract class SearchStrategy : IDisposable
 {
     /// <summary>
     /// Up to <paramref name="max"/> new suggestions. Fewer (or none) when the strategy needs results first or is
@@ -35,4 +35,19 @@ public abstract class SearchStrategy
 
     /// <summary>Continues from a state produced by <see cref="SaveState"/> of the same strategy and context.</summary>
     public abstract void RestoreState(JsonObject state);
+
+    /// <summary>
+    /// Frees what the strategy holds outside the managed heap (an agent's native tensors). The orchestrator disposes
+    /// the strategy when its experiment stops; wrappers dispose the strategy they wrap.
+    /// </summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Override to free native resources; the base holds none.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
 }

@@ -123,4 +123,10 @@ public sealed class AshaStrategy : SearchStrategy
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"asha over {inner.GetType().Name}, rungs {string.Join('/', asha.Resources)}");
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
 }

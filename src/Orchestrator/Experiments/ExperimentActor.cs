@@ -86,6 +86,8 @@ internal sealed partial class ExperimentActor : ReceiveActor
     {
         // A stop while trials still hold slots (a failure, a shutdown) must not leave them running for nobody.
         if (outstanding.Count > 0) runtime.Scheduler.Tell(new WithdrawExperiment(id, CancelRunning: true));
+        // null when the actor stopped before it had read its experiment
+        strategy?.Dispose();
         base.PostStop();
     }
 
@@ -150,9 +152,17 @@ internal sealed partial class ExperimentActor : ReceiveActor
             Space = spec.Space, Objectives = spec.Objectives, Seed = spec.Seed, MaxTrials = spec.Budget.MaxTrials,
             Options = (JsonObject)spec.Strategy.Options.DeepClone(),
         };
-        var strategy = Search.Middleware.MiddlewareBuilder.Compose(catalog.Create(spec.Strategy.Name, context), context,
-            (JsonObject)spec.Strategy.Middleware.DeepClone());
-        return spec.Fidelity is { } fidelity ? new AshaStrategy(strategy, spec.Objectives[0], fidelity, null) : strategy;
+        var inner = catalog.Create(spec.Strategy.Name, context);
+        try
+        {
+            var strategy = Search.Middleware.MiddlewareBuilder.Compose(inner, context, (JsonObject)spec.Strategy.Middleware.DeepClone());
+            return spec.Fidelity is { } fidelity ? new AshaStrategy(strategy, spec.Objectives[0], fidelity, null) : strategy;
+        }
+        catch
+        {
+            inner.Dispose();
+            throw;
+        }
     }
 
     // Reads every trial once: numbering, counts, the best result, and which are pending (to queue again).

@@ -73,7 +73,7 @@ internal sealed partial class ExperimentManager : ReceiveActor
         {
             var spec = ExperimentSpec.Parse(message.SpecJson);
             // Everything that can be checked is checked before the experiment is stored.
-            _ = ExperimentActor.CreateStrategy(spec, runtime.Strategies);
+            ExperimentActor.CreateStrategy(spec, runtime.Strategies).Dispose();
             if (evaluatorKnown is not null && !evaluatorKnown(spec.Evaluator))
                 throw new ExperimentSpecException($"spec: evaluator: no evaluator plugin '{spec.Evaluator}' is loaded");
             var experiment = await runtime.Store.CreateExperimentAsync(spec.Name, spec.ToJson()).ConfigureAwait(false);

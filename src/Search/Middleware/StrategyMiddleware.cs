@@ -29,6 +29,12 @@ public abstract class StrategyMiddleware : SearchStrategy
 
     public override bool IsFinished => Inner.IsFinished;
 
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Inner.Dispose();
+        base.Dispose(disposing);
+    }
+
     /// <summary>The first layer of type <typeparamref name="T"/> from <paramref name="strategy"/> inwards, or null.</summary>
     public static T? Find<T>(SearchStrategy? strategy) where T : SearchStrategy
     {
