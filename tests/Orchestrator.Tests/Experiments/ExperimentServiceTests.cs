@@ -32,6 +32,7 @@ public sealed class ExperimentServiceTests : IDisposable
                 CancelGrace = TimeSpan.FromSeconds(0.5), RestartBackoff = TimeSpan.FromMilliseconds(50),
             },
             EvaluatorKnown = id => id is "test-inproc" or "test-eval",
+            Strategies = AutoCompress.Search.Agents.AgentStrategies.Catalog(),
         });
 
     /// <summary>Minimise x² over x in [-1, 1] with the in-process evaluator.</summary>
@@ -231,6 +232,45 @@ public sealed class ExperimentServiceTests : IDisposable
             var trials = await AllTrials(service.Store, id);
             Assert.Equal(ExpectedConfigs(40), trials.Select(t => t.ConfigJson));
             Assert.Equal(40, (await service.Store.LatestCheckpointAsync(id))!.ToldCount);
+        }
+    }
+
+    /// <summary>
+    /// The AMC agent through the orchestrator: its networks, replay buffer and noise are in the checkpoint, so a
+    /// search stopped after its warm-up and resumed tries exactly what an uninterrupted one tries (one trial at a
+    /// time, so results arrive in the same order). The single "layer" is x, searched in [0, 0.9].
+    /// </summary>
+    [Fact]
+    public async Task An_amc_agent_stopped_after_its_warm_up_resumes_exactly()
+    {
+        var spec = SquareSpec(30, concurrent: 1, extra: """
+            , "strategy": {"name": "amc", "options": {"layers": [{"name": "x", "kind": "conv", "in": 4, "out": 8, "macs": 1000},
+              {"name": "fc", "kind": "linear", "in": 8, "out": 2, "macs": 100, "searched": false}],
+              "parameter_prefix": "", "target": {"metric": "macs", "ratio": 0.6}, "hidden": 16, "warmup_episodes": 5, "batch_size": 8}}
+            """).Replace("\"low\": -1, \"high\": 1", "\"low\": 0, \"high\": 0.9", StringComparison.Ordinal);
+        List<string> uninterrupted;
+        await using (var service = await Start("straight.db"))
+        {
+            var straight = await service.CreateAsync(spec);
+            var end = await service.WaitAsync(straight).WaitAsync(Patience);
+            Assert.Equal((ExperimentStatus.Completed, 30L, 0L), (end.Status, end.Completed, end.Failed));
+            uninterrupted = [.. (await AllTrials(service.Store, straight)).Select(t => t.ConfigJson)];
+        }
+        Guid id;
+        await using (var service = await Start("stopped.db"))
+        {
+            id = await service.CreateAsync(spec);
+            while ((await service.GetProgressAsync(id)).Completed < 12) await Task.Delay(5);
+        }
+        await using (var service = await Start("stopped.db"))
+        {
+            Assert.Equal(1, service.Resumed);
+            var end = await service.WaitAsync(id).WaitAsync(Patience);
+            Assert.Equal((ExperimentStatus.Completed, 30L), (end.Status, end.Completed));
+            var trials = await AllTrials(service.Store, id);
+            Assert.Equal(uninterrupted, trials.Select(t => t.ConfigJson));
+            // Clipped to the budget: pruning x by r leaves 1100·(1 − r) MACs (fc's inputs shrink too), so r >= 0.4.
+            Assert.All(trials, t => Assert.True(JsonNode.Parse(t.ConfigJson)!["x"]!.GetValue<double>() >= 0.4 - 1e-9, t.ConfigJson));
         }
     }
 
