@@ -122,6 +122,7 @@ internal static class ExperimentCommand
                     // Plain output has just printed the final line; after the live table, one plain line sums it up.
                     if (display is LiveProgressDisplay) Console.WriteLine(Line(progress));
                     await PrintBest(service.Store, progress);
+                    await PrintFront(service.Store, progress.ExperimentId);
                 }
             }
             return final.All(p => p.Status == ExperimentStatus.Completed) ? 0 : 1;
@@ -144,6 +145,32 @@ internal static class ExperimentCommand
     }
 
     private static string Line(ExperimentProgress p) => ProgressDisplay.Line(p);
+
+    // Cost metrics worth a column beside the objectives when the trials report them.
+    private static readonly string[] CostColumns = ["test_accuracy", "macs", "parameters", "weight_bytes", "latency_ms"];
+
+    /// <summary>The Pareto front with each member's objectives, main costs and the folder its model files were written to.</summary>
+    private static async Task PrintFront(ExperimentStore store, Guid experimentId)
+    {
+        var front = await ExperimentFront.ReadAsync(store, experimentId);
+        if (front is null || front.Front.Count == 0) return;
+        var objectives = front.Spec.Objectives.Select(o => o.Metric).ToList();
+        var columns = objectives.Concat(CostColumns.Where(c => !objectives.Contains(c) && front.Front.Any(t => t.Metrics!.ContainsKey(c)))).ToList();
+        var table = new TextTable(["TRIAL", .. columns.Select(c => c.ToUpperInvariant()), "MODEL"]);
+        foreach (var t in front.Front)
+        {
+            var artifacts = await store.GetArtifactsAsync(t.Id);
+            var model = artifacts.Select(a => a.Info.Path).FirstOrDefault(p => p.EndsWith(".safetensors", StringComparison.Ordinal))
+                        ?? artifacts.Select(a => a.Info.Path).FirstOrDefault() ?? "-";
+            table.Add([t.Seq.ToString(CultureInfo.InvariantCulture),
+                .. columns.Select(c => t.Metrics!.TryGetValue(c, out var v) ? v.ToString("G6", CultureInfo.InvariantCulture) : "-"), model]);
+        }
+        var hv = front.Hypervolume is { } h && front.Spec.Objectives.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $", hypervolume {h:G6}") : "";
+        Console.WriteLine();
+        Console.WriteLine($"Pareto front: {front.Front.Count} of {front.Evaluated} evaluated trials ({string.Join(", ", front.Spec.Objectives.Select(o => $"{o.Metric} {o.Direction.ToString().ToLowerInvariant()}"))}){hv}");
+        Console.Write(table.ToString());
+        Console.WriteLine("MODEL: the trial's weights (safetensors); its model description is the .json beside it");
+    }
 
     private static async Task PrintBest(ExperimentStore store, ExperimentProgress progress)
     {

@@ -55,7 +55,7 @@ public sealed partial class ExperimentStore
             }
             if (refused.Count > 0) return new CheckpointCommit(false, null, refused);
             foreach (var (completion, json) in prepared)
-                if (completion.Error is { } error ? !Fail(s, completion.TrialId, completion.Attempt, error)
+                if (completion.Error is { } error ? !Fail(s, completion.TrialId, completion.Attempt, error, completion.Artifacts)
                     : !Complete(s, completion.TrialId, completion.Attempt, json, completion.Artifacts))
                     throw new InvalidOperationException($"trial {completion.TrialId} changed between check and completion"); // cannot happen: single writer
             return new CheckpointCommit(true, InsertCheckpoint(s, experiment, bytes, toldCount), []);

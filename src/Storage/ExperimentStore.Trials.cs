@@ -143,7 +143,7 @@ public sealed partial class ExperimentStore
         return Write(s => Fail(s, trialId, attempt, error), cancellationToken);
     }
 
-    private static bool Fail(WriterSession s, long trialId, int attempt, string error)
+    private static bool Fail(WriterSession s, long trialId, int attempt, string error, IReadOnlyList<ArtifactInfo>? artifacts = null)
     {
         var now = s.Now();
         var fail = s.Statement(
@@ -154,7 +154,9 @@ public sealed partial class ExperimentStore
         fail.Parameters[1].Value = now;
         fail.Parameters[2].Value = trialId;
         fail.Parameters[3].Value = attempt;
-        return fail.ExecuteNonQuery() == 1;
+        if (fail.ExecuteNonQuery() != 1) return false;
+        InsertArtifacts(s, trialId, artifacts, now);
+        return true;
     }
 
     /// <summary>
@@ -238,7 +240,13 @@ public sealed partial class ExperimentStore
         complete.Parameters[2].Value = trialId;
         complete.Parameters[3].Value = attempt;
         if (complete.ExecuteNonQuery() != 1) return false;
-        if (artifacts is null) return true;
+        InsertArtifacts(s, trialId, artifacts, now);
+        return true;
+    }
+
+    private static void InsertArtifacts(WriterSession s, long trialId, IReadOnlyList<ArtifactInfo>? artifacts, long now)
+    {
+        if (artifacts is null) return;
         var insert = s.Statement(
             "INSERT INTO artifacts (trial_id, kind, path, bytes, sha256, created_ms) VALUES ($t, $kind, $path, $bytes, $sha, $now)",
             "$t", "$kind", "$path", "$bytes", "$sha", "$now");
@@ -252,7 +260,6 @@ public sealed partial class ExperimentStore
             insert.Parameters[5].Value = now;
             insert.ExecuteNonQuery();
         }
-        return true;
     }
 
     private static void ValidateArtifacts(long trialId, IReadOnlyList<ArtifactInfo>? artifacts)

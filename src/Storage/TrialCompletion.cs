@@ -17,7 +17,10 @@ public sealed record TrialCompletion(
     IReadOnlyList<ArtifactInfo>? Artifacts = null,
     string? Error = null)
 {
-    /// <summary>A failed attempt, to commit with the checkpoint of a strategy that has been told the failure.</summary>
-    public static TrialCompletion Failure(long trialId, int attempt, string error) =>
-        new(trialId, attempt, new Dictionary<string, double>(), null, error);
+    /// <summary>
+    /// A failed attempt, to commit with the checkpoint of a strategy that has been told the failure; its artifacts
+    /// (the trial's log) are recorded too.
+    /// </summary>
+    public static TrialCompletion Failure(long trialId, int attempt, string error, IReadOnlyList<ArtifactInfo>? artifacts = null) =>
+        new(trialId, attempt, new Dictionary<string, double>(), artifacts, error);
 }

@@ -154,7 +154,9 @@ public sealed partial class DashboardTests(ServiceFixture service)
         var config = ((IEnumerable<object>)b.Script("return [...document.querySelectorAll('#trial-config tr')].map(r => r.cells[0].textContent + '=' + r.cells[1].textContent);")!).Cast<string>().ToList();
         Assert.Equal(bestTrial["config"]!.AsObject().Select(kv => $"{kv.Key}={kv.Value!.GetValue<string>()}"), config);
         Assert.False(b.Visible("#trial-error"));
-        Assert.Equal("none recorded", b.Text("#trial-artifacts li"));
+        // The trial's log (kept by the orchestrator for every trial) is linked and shown.
+        Assert.Equal("trial.log", b.Text("#trial-artifacts a.artifact[data-kind='log']"));
+        b.Until(() => b.Text("#trial-log").Contains($"--- attempt 1 of trial {bestSeq} (", StringComparison.Ordinal), "the trial's log");
         Assert.Equal(1, b.Count($"#scatter circle.point.selected[data-seq='{bestSeq}']"));
         b.Script("document.getElementById('trial-details').scrollIntoView();");
         Screenshot(b, "04-trial-details");
@@ -212,11 +214,11 @@ public sealed partial class DashboardTests(ServiceFixture service)
         b.Until(() => b.Count("#trials tbody tr .status.failed") == 0 && b.Count("#trials tbody tr") >= 1, "the completed trials");
         var seq = long.Parse(b.Attribute("#trials tbody tr", "data-seq")!, CultureInfo.InvariantCulture);
         b.Click($"#trials tbody tr[data-seq='{seq}']");
-        b.Until(() => b.Count("#trial-artifacts a.artifact") == 1, $"trial {seq}'s artifact link");
+        b.Until(() => b.Count("#trial-artifacts a.artifact") == 2, $"trial {seq}'s artifact links");
         var trial = (await service.GetAsync($"/api/experiments/{id}/trials/{seq}"))["trial"]!;
         Assert.Equal(trial["metrics"]!["value"]!.GetValue<double>(), Number(b.Text("#trial-metrics tr[data-metric='value'] td")), 6);
-        Assert.Equal($"trial-{trial["trial_id"]!.GetValue<long>()}.txt", b.Text("#trial-artifacts a.artifact"));
-        b.Click("#trial-artifacts a.artifact");
+        Assert.Equal($"trial-{trial["trial_id"]!.GetValue<long>()}.txt", b.Text("#trial-artifacts a.artifact[data-kind='txt']"));
+        b.Click("#trial-artifacts a.artifact[data-kind='txt']");
         var file = b.Until(() => Directory.GetFiles(b.Downloads, "trial-*.txt").FirstOrDefault(), "the artifact's download");
         Assert.Equal(trial["config"]!["value"]!.GetValue<double>(), double.Parse(File.ReadAllText(file), CultureInfo.InvariantCulture));
 

@@ -172,7 +172,7 @@ public sealed class ClientTests(ServerWithData server) : IClassFixture<ServerWit
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "trial.json")))!;
         Assert.Equal((2L, (double)value), (manifest["seq"]!.GetValue<long>(), manifest["metrics"]!["value"]!.GetValue<double>()));
         Assert.Equal(detail["artifacts"]![0]!["sha256"]!.GetValue<string>(), manifest["files"]![0]!["sha256"]!.GetValue<string>());
-        Assert.Equal(new[] { name, "trial.json" }, Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { name, "trial.json", "trial.log" }, Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         // Without a trial number: the best trial (smallest value), into a folder named after it.
         var best = (await server.Service.ProgressAsync(server.WithFiles))["best_trial_seq"]!.GetValue<long>();
@@ -180,10 +180,11 @@ public sealed class ClientTests(ServerWithData server) : IClassFixture<ServerWit
         Assert.True(byBest.Code == 0, byBest.ToString());
         Assert.True(Directory.Exists(Path.Combine(work, $"with-files-trial-{best}")), byBest.Out);
 
-        // A trial that kept no files.
-        var none = await Remote("export", "square-done", "1");
-        Assert.Equal(1, none.Code);
-        Assert.Contains("has no files to export", none.Err, StringComparison.Ordinal);
+        // A trial whose evaluator wrote no files: its log and what it is.
+        var logOnly = Path.Combine(work, "log-only");
+        var none = await Remote("export", "square-done", "1", "--out", logOnly);
+        Assert.True(none.Code == 0, none.ToString());
+        Assert.Equal(new[] { "trial.json", "trial.log" }, Directory.GetFiles(logOnly).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

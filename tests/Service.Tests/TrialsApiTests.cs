@@ -93,7 +93,8 @@ public sealed class TrialsApiTests : IAsyncLifetime
         var stored0 = stored.Single(t => t.Seq == completed[0]);
         Assert.Equal(stored0.Id, one["trial"]!["trial_id"]!.GetValue<long>());
         Assert.Equal(stored0.Metrics!["square"], one["trial"]!["metrics"]!["square"]!.GetValue<double>());
-        Assert.Empty(one["artifacts"]!.AsArray());
+        // The evaluator wrote no files; the trial's log is kept regardless.
+        Assert.Equal(["log"], one["artifacts"]!.AsArray().Select(a => a!["kind"]!.GetValue<string>()));
         await service.GetAsync($"api/experiments/{id}/trials/31", HttpStatusCode.NotFound);
         await service.GetAsync($"api/experiments/{id}/trials/0", HttpStatusCode.NotFound);
     }
@@ -137,7 +138,11 @@ public sealed class TrialsApiTests : IAsyncLifetime
             var detail = await service.GetAsync($"api/experiments/{id}/trials/{seq}");
             var trial = detail["trial"]!;
             var value = trial["config"]!["value"]!.GetValue<long>();
-            var artifact = Assert.Single(detail["artifacts"]!.AsArray())!;
+            var artifacts = detail["artifacts"]!.AsArray();
+            // The evaluator's file, then the trial's log the orchestrator keeps.
+            Assert.Equal(["txt", "log"], artifacts.Select(a => a!["kind"]!.GetValue<string>()));
+            Assert.Equal(("trial.log", 1), (artifacts[1]!["name"]!.GetValue<string>(), artifacts[1]!["index"]!.GetValue<int>()));
+            var artifact = artifacts[0]!;
             Assert.Equal(("txt", $"trial-{trial["trial_id"]}.txt", 0), (artifact["kind"]!.GetValue<string>(), artifact["name"]!.GetValue<string>(), artifact["index"]!.GetValue<int>()));
             var url = artifact["url"]!.GetValue<string>();
             Assert.Equal($"/api/experiments/{id}/trials/{seq}/artifacts/0", url);
@@ -153,7 +158,7 @@ public sealed class TrialsApiTests : IAsyncLifetime
             using var anonymous = await service.Anonymous.GetAsync(new Uri(url.TrimStart('/'), UriKind.Relative));
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }
-        await service.GetAsync($"api/experiments/{id}/trials/1/artifacts/1", HttpStatusCode.NotFound);
+        await service.GetAsync($"api/experiments/{id}/trials/1/artifacts/2", HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -152,6 +152,9 @@ internal sealed partial class ExperimentActor : ReceiveActor
             Space = spec.Space, Objectives = spec.Objectives, Seed = spec.Seed, MaxTrials = spec.Budget.MaxTrials,
             Options = (JsonObject)spec.Strategy.Options.DeepClone(),
         };
+        // NSGA-II's constraint domination takes the spec's constraints unless its options give their own.
+        if (spec.Constraints is { Count: > 0 } constraints && spec.Strategy.Name == Search.Strategies.Nsga2.Name && !context.Options.ContainsKey("constraints"))
+            context.Options["constraints"] = constraints.DeepClone();
         var inner = catalog.Create(spec.Strategy.Name, context);
         try
         {
@@ -237,6 +240,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
         if (EndUserCancelled(trial.TrialId)) return;
         started.Remove(trial.TrialId);
         var outcome = message.Outcome;
+        var logFile = AppendTrialLog(trial, message.Attempt, outcome);
         switch (outcome.Status)
         {
             case WorkerTrialStatus.Completed when outcome.Result is { } result:
@@ -245,7 +249,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
                 TellStrategy(trial, metrics, null);
                 completed++;
                 NoteBest(trial.Seq, trial.Fidelity ?? 1, metrics);
-                completions.Add(new TrialCompletion(trial.TrialId, message.Attempt, metrics, Artifacts(result.Artifacts)));
+                completions.Add(new TrialCompletion(trial.TrialId, message.Attempt, metrics, Artifacts([.. result.Artifacts, .. logFile is null ? [] : new[] { logFile }])));
                 break;
             case WorkerTrialStatus.Cancelled when status != ExperimentStatus.Running:
                 // Paused or cancelled: the trial goes back to pending (pause) or was cancelled in the store (cancel).
@@ -264,7 +268,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
                 var reason = $"{outcome.Status}: {outcome.Error ?? "no result"}";
                 TellStrategy(trial, null, reason);
                 failed++;
-                completions.Add(TrialCompletion.Failure(trial.TrialId, message.Attempt, reason));
+                completions.Add(TrialCompletion.Failure(trial.TrialId, message.Attempt, reason, logFile is null ? null : Artifacts([logFile])));
                 break;
         }
         ScheduleFlush();
@@ -279,10 +283,44 @@ internal sealed partial class ExperimentActor : ReceiveActor
     private void NoteBest(long seq, double fidelity, IReadOnlyDictionary<string, double>? metrics)
     {
         if (fidelity < fullFidelity || spec?.Objectives[0] is not { } objective || objective.Score(metrics) is not { } score) return;
+        if (!spec.ConstraintSet.IsFeasible(metrics)) return;
         if (bestValue is null || score > objective.Score(new Dictionary<string, double> { [objective.Metric] = bestValue.Value }))
         {
             bestValue = metrics![objective.Metric];
             bestSeq = seq;
+        }
+    }
+
+    /// <summary>The name of the file under a trial's work directory that keeps its log, attempt after attempt.</summary>
+    public const string TrialLogFile = "trial.log";
+
+    /// <summary>
+    /// Appends one attempt's log to the trial's log file: the evaluator's log lines, then how the attempt ended and,
+    /// for a worker that crashed, the tail of its stderr. Returns the file, or null when it cannot be written (the
+    /// result matters more than its log, so that is logged and the trial goes on).
+    /// </summary>
+    private string? AppendTrialLog(QueuedTrial trial, int attempt, Workers.TrialOutcome outcome)
+    {
+        var path = Path.Combine(runtime.WorkRoot, id.ToString(), "trials", trial.Seq.ToString(CultureInfo.InvariantCulture), TrialLogFile);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var writer = File.AppendText(path);
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"--- attempt {attempt} of trial {trial.Seq} ({spec.Evaluator}) ---"));
+            foreach (var line in outcome.Log) writer.WriteLine(line);
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"--- {outcome.Status.ToString().ToLowerInvariant()} after {outcome.Duration.TotalSeconds:F1} s{(outcome.Error is { } e ? ": " + e : "")} ---"));
+            if (outcome.StderrTail.Count > 0)
+            {
+                writer.WriteLine("--- worker stderr (tail) ---");
+                foreach (var line in outcome.StderrTail) writer.WriteLine(line);
+            }
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogTrialLogFailed(log, id, trial.Seq, path, e.Message);
+            return null;
         }
     }
 
@@ -496,6 +534,9 @@ internal sealed partial class ExperimentActor : ReceiveActor
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "trial {TrialId} attempt {Attempt} lost ({Status}: {Error}); it will run again")]
     private static partial void LogRetry(ILogger logger, long trialId, int attempt, WorkerTrialStatus status, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "experiment {Id}: trial {Seq}: cannot write its log {Path}: {Error}")]
+    private static partial void LogTrialLogFailed(ILogger logger, Guid id, long seq, string path, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "trial {TrialId} could not start: {Reason}")]
     private static partial void LogStartRefused(ILogger logger, long trialId, string reason);

@@ -29,6 +29,20 @@ public sealed record ExperimentSpec
     /// <summary>What to optimise; the first objective also drives multi-fidelity promotion.</summary>
     public required IReadOnlyList<Objective> Objectives { get; init; }
 
+    /// <summary>
+    /// Hard constraints on reported metrics, e.g. [{"metric": "latency_ms", "max": 1.2}]: a trial that breaks one is
+    /// kept and shown but is never "best" nor on the Pareto front, and "nsga2" ranks by constraint domination
+    /// (it receives these unless its own options list constraints).
+    /// </summary>
+    public JsonArray? Constraints { get; init; }
+
+    /// <summary>The constraints, parsed (none when the spec has none).</summary>
+    [JsonIgnore]
+    public AutoCompress.Search.Objectives.ConstraintSet ConstraintSet =>
+        constraintSet ??= AutoCompress.Search.Objectives.ConstraintSet.FromJson(Constraints, "spec: constraints");
+
+    private AutoCompress.Search.Objectives.ConstraintSet? constraintSet;
+
     public BudgetSpec Budget { get; init; } = new();
 
     /// <summary>Multi-fidelity (ASHA) settings; null evaluates every configuration at full fidelity.</summary>
@@ -99,6 +113,14 @@ public sealed record ExperimentSpec
         if (Fixed is null) throw new ExperimentSpecException("spec: fixed must be an object");
         foreach (var p in Space.Parameters)
             if (Fixed.ContainsKey(p.Name)) throw new ExperimentSpecException($"spec: fixed.{p.Name} is also a parameter of the space");
+        try
+        {
+            _ = ConstraintSet;
+        }
+        catch (SearchSpaceException e)
+        {
+            throw new ExperimentSpecException(e.Message.StartsWith("spec:", StringComparison.Ordinal) ? e.Message : $"spec: constraints: {e.Message}", e);
+        }
         (Budget ?? throw new ExperimentSpecException("spec: budget is null")).Validate();
         Fidelity?.Validate();
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutoCompress.Orchestrator.Experiments;
-using AutoCompress.Search.Objectives;
 using AutoCompress.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -99,36 +98,13 @@ internal static class ExperimentsApi
 
     private static async Task<IResult> ParetoAsync(Guid id, ExperimentHost host, CancellationToken ct)
     {
-        var e = await host.Service.Store.GetExperimentAsync(id, ct).ConfigureAwait(false);
-        if (e is null) return NotFound(id);
-        var spec = ExperimentSpec.Parse(e.SpecJson);
-        var front = new ParetoFront(spec.Objectives);
-        var trials = new Dictionary<long, Trial>();
-        long after = 0;
-        while (true)
-        {
-            var page = await host.Service.Store.QueryTrialsAsync(id, new TrialQuery { Statuses = [Storage.TrialStatus.Completed], AfterSeq = after, Limit = TrialQuery.MaxLimit }, ct).ConfigureAwait(false);
-            foreach (var t in page)
-            {
-                // Only full-fidelity results compete (a 1-epoch accuracy is not comparable with a 9-epoch one).
-                if (spec.Fidelity is { } f && t.Fidelity < f.Max) continue;
-                if (front.Add(t.Seq, t.Metrics)) trials[t.Seq] = t;
-            }
-            if (page.Count < TrialQuery.MaxLimit) break;
-            after = page[^1].Seq;
-        }
-        var points = front.Front.Select(p => trials[p.Id]).OrderBy(t => t.Seq).Select(t => new
+        var front = await ExperimentFront.ReadAsync(host.Service.Store, id, ct).ConfigureAwait(false);
+        if (front is null) return NotFound(id);
+        var points = front.Front.Select(t => new
         {
             seq = t.Seq, trial_id = t.Id, config = JsonNode.Parse(t.ConfigJson), metrics = t.Metrics, fidelity = t.Fidelity,
         }).ToList();
-        // Hypervolume against the worst value of each objective among the completed trials (the nadir of what was seen).
-        double? hypervolume = null;
-        if (front.Points.Count > 0)
-        {
-            var nadir = Enumerable.Range(0, spec.Objectives.Count).Select(i => front.Points.Min(p => p.Scores[i])).ToList();
-            hypervolume = front.HypervolumeOfScores(nadir);
-        }
-        return Results.Ok(new { objectives = spec.Objectives, front = points, size = points.Count, evaluated = front.Points.Count, hypervolume });
+        return Results.Ok(new { objectives = front.Spec.Objectives, front = points, size = points.Count, evaluated = front.Evaluated, hypervolume = front.Hypervolume });
     }
 
     internal static IResult NotFound(Guid id) => Results.NotFound(new ApiError($"experiment {id} does not exist"));

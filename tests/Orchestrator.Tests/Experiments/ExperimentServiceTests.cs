@@ -89,6 +89,7 @@ public sealed class ExperimentServiceTests : IDisposable
     [InlineData("""{"name": "n", "evaluator": "test-inproc", "space": {"parameters": [{"name": "x", "type": "integer", "low": 1, "high": 3}]}}""", "objectives")]
     [InlineData("""{"name": "n", "evaluator": "test-inproc", "space": {"parameters": [{"name": "x", "type": "categorical", "choices": ["a"]}, {"name": "y", "type": "integer", "low": 1, "high": 2, "when": {"parameter": "x", "in": ["b"]}}]}, "objectives": [{"metric": "m", "direction": "minimize"}]}""", "parameter 'y': its condition value \"b\" is not a value of 'x'")]
     [InlineData("""{"name": "n", "evaluator": "test-inproc", "space": {"parameters": [{"name": "x", "type": "integer", "low": 1, "high": 3}]}, "objectives": [{"metric": "m", "direction": "minimize"}], "fidelity": {"min": 1, "max": 9, "eta": 1}}""", "fidelity.eta must be at least 2")]
+    [InlineData("""{"name": "n", "evaluator": "test-inproc", "space": {"parameters": [{"name": "x", "type": "integer", "low": 1, "high": 3}]}, "objectives": [{"metric": "m", "direction": "minimize"}], "constraints": [{"metric": "m"}]}""", "spec: constraints: constraint on 'm' needs 'min' or 'max'")]
     [InlineData("""{"name": "n", "evaluator": """, "spec:")]
     public async Task A_bad_spec_is_refused_with_the_field_named_and_nothing_is_stored(string spec, string expected)
     {
@@ -96,6 +97,23 @@ public sealed class ExperimentServiceTests : IDisposable
         var e = await Assert.ThrowsAsync<ExperimentSpecException>(() => service.CreateAsync(spec));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         Assert.Empty(await service.Store.ListExperimentsAsync());
+    }
+
+    [Fact]
+    public async Task Constraints_keep_infeasible_trials_off_the_front_and_from_best()
+    {
+        await using var service = await Start();
+        var id = await service.CreateAsync(SquareSpec(30, extra: """, "constraints": [{"metric": "square", "min": 0.25}]"""));
+        var end = await service.WaitAsync(id).WaitAsync(Patience);
+        var trials = await AllTrials(service.Store, id);
+        var feasible = trials.Where(t => t.Metrics!["square"] >= 0.25).ToList();
+        Assert.NotEmpty(feasible);
+        Assert.True(feasible.Count < trials.Count, "some trials should break the constraint");
+        var best = feasible.MinBy(t => t.Metrics!["square"])!;
+        Assert.Equal(best.Seq, end.BestTrialSeq);
+        var front = (await ExperimentFront.ReadAsync(service.Store, id))!;
+        Assert.Equal(best.Seq, Assert.Single(front.Front).Seq);
+        Assert.Equal(feasible.Count, front.Evaluated);
     }
 
     [Fact]
@@ -118,6 +136,18 @@ public sealed class ExperimentServiceTests : IDisposable
         Assert.All(trials.Except(failing), t => Assert.Equal(TrialStatus.Completed, t.Status));
         Assert.Equal((failing.Count, 30 - failing.Count), ((int)end.Failed, (int)end.Completed));
         Assert.Equal(0, end.Retries);
+
+        // Every trial keeps its log, failed or not: the evaluator's lines and how the attempt ended.
+        foreach (var t in trials)
+        {
+            var logs = (await service.Store.GetArtifactsAsync(t.Id)).Where(a => a.Info.Kind == "log").ToList();
+            var log = await File.ReadAllTextAsync(Assert.Single(logs).Info.Path);
+            Assert.Contains($"--- attempt 1 of trial {t.Seq} (test-inproc) ---", log, StringComparison.Ordinal);
+            var x = JsonNode.Parse(t.ConfigJson)!["x"]!.GetValue<long>();
+            if (failing.Contains(t)) Assert.Contains($"--- failed after", log, StringComparison.Ordinal);
+            if (failing.Contains(t)) Assert.Contains($"told to fail for x = {x}", log, StringComparison.Ordinal);
+            else Assert.Contains($"x = {x}\n--- completed after", log, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -141,6 +171,14 @@ public sealed class ExperimentServiceTests : IDisposable
         Assert.All(crashing, t => Assert.Contains("Crashed", t.Error, StringComparison.Ordinal));
         Assert.All(trials.Except(crashing), t => Assert.Equal(TrialStatus.Completed, t.Status));
         Assert.Equal(crashing.Count, end.Retries);
+        // Both attempts are in the trial's log, each with how it ended.
+        foreach (var t in crashing)
+        {
+            var log = await File.ReadAllTextAsync(Assert.Single(await service.Store.GetArtifactsAsync(t.Id)).Info.Path);
+            Assert.Contains("--- attempt 1 of trial", log, StringComparison.Ordinal);
+            Assert.Contains("--- attempt 2 of trial", log, StringComparison.Ordinal);
+            Assert.Equal(2, log.Split("--- crashed after").Length - 1);
+        }
         // The pool replaced its workers: a new experiment still runs.
         var again = await service.CreateAsync(spec.Replace("\"crash\", ", "", StringComparison.Ordinal).Replace("crashes", "after", StringComparison.Ordinal));
         Assert.Equal(6, (await service.WaitAsync(again).WaitAsync(Patience)).Completed);
