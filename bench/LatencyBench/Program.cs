@@ -34,6 +34,30 @@ for (var i = 0; i < perSpace; i++)
 }
 
 var profiler = new LatencyProfiler(threads: threads);
+if (args.Contains("--drift-study"))
+{
+    // How much the machine's speed drifts, and whether a probe timed just before tracks it.
+    var probeDescription = MobileNetV2Space.Network(MobileNetV2Space.Random(new Random(99)), 0.5);
+    using var probe = new GraphModel(ModelGraph.Build(probeDescription));
+    var subjects = models.Where((_, i) => i % (perSpace / 2) == 0).Take(4).Select(m => new GraphModel(ModelGraph.Build(m.Model))).ToList();
+    var samples = new List<(double Probe, double[] Times)>();
+    var until = System.Diagnostics.Stopwatch.StartNew();
+    while (until.Elapsed.TotalSeconds < double.Parse(Opt("--drift-study", "120"), CultureInfo.InvariantCulture))
+    {
+        var p = profiler.MeasureModel(probe);
+        samples.Add((p, subjects.Select(profiler.MeasureModel).ToArray()));
+    }
+    for (var k = 0; k < subjects.Count; k++)
+    {
+        var raw = samples.Select(x => x.Times[k]).ToList();
+        var norm = samples.Select(x => x.Times[k] / x.Probe).ToList();
+        double Within(List<double> v) { var m = v.Order().ElementAt(v.Count / 2); return v.Count(x => Math.Abs(x / m - 1) <= 0.10) / (double)v.Count; }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"model {k}: {samples.Count} samples, raw {raw.Min():F3}..{raw.Max():F3} ms, within ±10% of median: raw {Within(raw) * 100:F0}%, probe-normalised {Within(norm) * 100:F0}%"));
+    }
+    foreach (var m in subjects) m.Dispose();
+    return;
+}
 var lut = new LatencyLutCostModel(tablePath, MissingKeyPolicy.Measure, profiler);
 var context = new CostContext { Threads = threads };
 var rows = new List<(string Space, double Predicted, double Measured)>();
