@@ -4,7 +4,8 @@
 # Usage: scripts/bootstrap.sh [--bench] [--test]
 #   --bench  also installs Debian's PyTorch for bench/
 #   --test   also installs what the tests drive beyond the build: Debian's Chromium and its WebDriver
-#            (chromium, chromium-driver) for the dashboard's browser tests (./test.sh passes it)
+#            (chromium, chromium-driver) for the dashboard's browser tests, and Prometheus, which the
+#            telemetry tests start to scrape the service (./test.sh passes it)
 # Environment: LIBTORCH=/path/to/libtorch uses an official libtorch instead of Debian's libtorch-dev.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +25,7 @@ packages=(cmake g++ make dataset-fashion-mnist libopenblas0-openmp)
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-torch python3-numpy) ;;
-    --test) packages+=(chromium chromium-driver) ;;
+    --test) packages+=(chromium chromium-driver prometheus) ;;
     *) log "error: unknown option $arg (usage: scripts/bootstrap.sh [--bench] [--test])"; exit 1 ;;
   esac
 done

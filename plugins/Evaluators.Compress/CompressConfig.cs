@@ -51,6 +51,13 @@ public sealed record CompressConfig
     public double StepTimeLimitSeconds { get; init; } = 86_400;
     public bool KeepSteps { get; init; }
 
+    /// <summary>
+    /// Also time the final model end to end on this machine (at the latency table's threads and batch) as
+    /// "latency_ms_measured", beside the table's prediction "latency_ms": the orchestrator records the cost model's
+    /// error from the pair. Needs 'latency_table'.
+    /// </summary>
+    public bool MeasureLatency { get; init; }
+
     /// <summary>The training budget of every step: <see cref="Epochs"/>, or <paramref name="fidelity"/> when the request gives one.</summary>
     public TrainingBudget Budget(double? fidelity)
     {

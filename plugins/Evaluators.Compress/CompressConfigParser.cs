@@ -22,7 +22,7 @@ public static class CompressConfigParser
     private static readonly string[] Settings =
     [
         "weights", "model", "dataset", "epochs", "lr", "batch_size", "threads", "steps", "cost_models", "latency_table",
-        "latency_missing", "step_time_limit_seconds", "keep_steps",
+        "latency_missing", "measure_latency", "step_time_limit_seconds", "keep_steps",
     ];
 
     /// <summary>Parses the request config (a JSON object).</summary>
@@ -64,6 +64,7 @@ public static class CompressConfigParser
                 "latency_missing" => config with { LatencyMissing = Policy(value, key) },
                 "step_time_limit_seconds" => config with { StepTimeLimitSeconds = Number(value, key, 0, 20 * 86_400, exclusiveMin: true) },
                 "keep_steps" => config with { KeepSteps = Bool(value, key) },
+                "measure_latency" => config with { MeasureLatency = Bool(value, key) },
                 _ => throw new ConfigException(
                     $"compress: unknown setting '{key}'; settings are {string.Join(", ", Settings)}, and step parameters are addressed as '<step>.<parameter>'"),
             };
@@ -72,6 +73,8 @@ public static class CompressConfigParser
         if ((config.Weights is null) == (config.Model is null))
             throw new ConfigException("compress: give exactly one of 'weights' (a reference-CNN state dict) and 'model' ({\"description\", \"weights\"})");
         if (config.Steps.Count == 0) throw new ConfigException("compress: 'steps' is missing; give at least one {\"method\": ...}");
+        if (config.MeasureLatency && config.LatencyTable is null)
+            throw new ConfigException("compress: 'measure_latency' needs a 'latency_table' (the measurement is compared with its prediction)");
         if (config.LatencyTable is { } table && !File.Exists(table) && config.LatencyMissing != MissingKeyPolicy.Measure)
             throw new ConfigException(
                 $"compress: 'latency_table': file '{table}' does not exist (with \"latency_missing\": \"measure\" it may be absent and is built as the trial runs)");

@@ -72,8 +72,10 @@ public sealed class CompressEvaluator : Evaluator
                 WorkDirectory = Path.Combine(stepsRoot, $"{spec.Index}-{spec.Name}"),
                 Dataset = config.Dataset, Budget = budget, Teacher = input, Seed = request.Seed, Log = context.Log,
             };
-            var outcome = await MethodRunner.RunAsync(step.Method, current, step.ConfigJson, methodContext,
-                TimeSpan.FromSeconds(config.StepTimeLimitSeconds), cancel).ConfigureAwait(false);
+            MethodOutcome outcome;
+            using (EvaluatorTelemetry.StartPhase("compress", $"{spec.Name} ({step.Method.Id})"))
+                outcome = await MethodRunner.RunAsync(step.Method, current, step.ConfigJson, methodContext,
+                    TimeSpan.FromSeconds(config.StepTimeLimitSeconds), cancel).ConfigureAwait(false);
             if (!outcome.Succeeded) throw StepFailed(step, outcome.Error ?? "failed");
             last = outcome.Result!.Metrics;
             foreach (var (k, v) in last) metrics[$"{spec.Name}.{k}"] = v;
@@ -86,9 +88,13 @@ public sealed class CompressEvaluator : Evaluator
         var (final, descriptionJson, files) = FinalModel.Save(current, work);
         var artifacts = files.ToList();
         var graph = ModelGraph.Build(final.Description);
-        CostMeasurement.Add(metrics, graph, pipeline.CostModels);
-        if (config.LatencyTable is { } table && LatencyPrediction.Add(metrics, graph, table, config.LatencyMissing, work) is { } measured)
-            artifacts.Add(measured);
+        using (EvaluatorTelemetry.StartPhase("cost"))
+        {
+            CostMeasurement.Add(metrics, graph, pipeline.CostModels);
+            if (config.LatencyTable is { } table && LatencyPrediction.Add(metrics, graph, table, config.LatencyMissing, work) is { } measured)
+                artifacts.Add(measured);
+            if (config.MeasureLatency) LatencyPrediction.Measure(metrics, graph, config.LatencyTable!);
+        }
         if (!config.KeepSteps) Directory.Delete(stepsRoot, recursive: true);
         metrics["seconds"] = clock.Elapsed.TotalSeconds;
         Log(context, string.Create(CultureInfo.InvariantCulture,

@@ -62,4 +62,19 @@ public static class LatencyPrediction
         metrics["latency_missing_layers"] = missing;
         return copy;
     }
+
+    /// <summary>Metric key of the final model's latency timed end to end on this machine.</summary>
+    public const string MeasuredMetric = "latency_ms_measured";
+
+    /// <summary>
+    /// Times the final model end to end at the table's thread count and batch size (warm-up, median) and adds
+    /// <see cref="MeasuredMetric"/>. The weights do not matter for dense timing, so the model is realised fresh.
+    /// </summary>
+    public static void Measure(IDictionary<string, double> metrics, ModelGraph graph, string tablePath)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var table = File.Exists(tablePath) ? LatencyTable.Load(tablePath) : new LatencyTable { Threads = 1, BatchSize = 1 };
+        using var model = new AutoCompress.Training.Graph.GraphModel(graph);
+        metrics[MeasuredMetric] = new LatencyProfiler(table.Threads, table.BatchSize).MeasureModel(model);
+    }
 }

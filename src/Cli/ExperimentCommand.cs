@@ -101,6 +101,9 @@ internal static class ExperimentCommand
             var evaluators = new EvaluatorCatalog(host);
             // A live table on a terminal (log lines shown inside it), plain progress lines otherwise.
             var display = ProgressDisplay.Create();
+            // Traces and metrics over OTLP when the OTEL_* variables ask for it (disposed, so flushed, at the end).
+            using var traces = AutoCompress.Orchestrator.Observability.TelemetryProviders.Traces("autocompress");
+            using var meters = AutoCompress.Orchestrator.Observability.TelemetryProviders.Metrics("autocompress");
             ExperimentProgress[] final;
             await using (display)
             {

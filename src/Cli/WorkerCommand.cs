@@ -32,6 +32,9 @@ internal static class WorkerCommand
         // The orchestrator decides when workers stop: a Ctrl-C meant for it (same process group) must not kill trials.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
         var log = Console.Error;
+        // Spans of this worker ("evaluate" and the evaluators' phases) join the orchestrator's trace; batches leave
+        // every 0.5 s, and the rest when the worker exits. Only when the OTEL_* variables ask for export.
+        using var traces = AutoCompress.Orchestrator.Observability.TelemetryProviders.Traces("autocompress-worker", TimeSpan.FromSeconds(0.5));
         using var host = new PluginHost(new PluginHostOptions { Directories = pluginDirectories }, new TextWriterLogger<PluginHost>(log));
         host.LoadAll();
         using var loop = new WorkerLoop(input, output, host, log);

@@ -44,6 +44,7 @@ public static class ServiceHost
         if (services.Any(d => d.ServiceType == typeof(ExperimentHost))) return services;
         services.AddOptions<ServiceOptions>().Bind(configuration.GetSection(ServiceOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServiceOptions>, ServiceOptionsValidator>();
+        services.AddSingleton<ServiceTelemetry>();
         services.AddSingleton<ExperimentHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ExperimentHost>());
         services.Configure<JsonOptions>(o =>
@@ -67,6 +68,7 @@ public static class ServiceHost
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
         ServiceApi.MapHealth(app);
+        app.MapPrometheusScrapingEndpoint(ServiceTelemetry.MetricsPath, app.Services.GetRequiredService<ServiceTelemetry>().Meters, null, null).AllowAnonymous();
         var api = app.MapGroup("/api").RequireAuthorization();
         ExperimentsApi.Map(api);
         TrialsApi.Map(api);

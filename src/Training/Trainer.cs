@@ -37,6 +37,10 @@ public static class Trainer
         TrainingOptions options, IProgress<TrainProgress>? progress = null, TrainingHooks? hooks = null, CancellationToken cancel = default)
     {
         options.Validate();
+        // A "train" phase in the trial's trace (nothing is recorded when no one listens).
+        using var span = AutoCompress.Contracts.Evaluation.EvaluatorTelemetry.StartPhase("train");
+        span?.SetTag("autocompress.train.epochs", options.Epochs);
+        span?.SetTag("autocompress.train.samples", train.Count);
         if (options.Threads > 0) TorchEngine.Threads = options.Threads;
         TorchEngine.ManualSeed((ulong)options.Seed);
 

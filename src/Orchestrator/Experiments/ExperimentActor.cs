@@ -31,6 +31,9 @@ internal sealed partial class ExperimentActor : ReceiveActor
     private readonly ILogger log;
     private ExperimentSpec spec = null!;
     private SearchStrategy strategy = null!;
+    private Search.Objectives.ParetoFront? paretoFront;
+    private double[]? nadir;
+    private bool gaugesDirty = true;
     private string name = "";
     private ExperimentStatus status = ExperimentStatus.Running;
     private string? error;
@@ -87,6 +90,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
         // A stop while trials still hold slots (a failure, a shutdown) must not leave them running for nobody.
         if (outstanding.Count > 0) runtime.Scheduler.Tell(new WithdrawExperiment(id, CancelRunning: true));
         // null when the actor stopped before it had read its experiment
+        // (its gauges stay: an ended experiment's best and front are still worth a dashboard panel)
         strategy?.Dispose();
         base.PostStop();
     }
@@ -135,6 +139,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
             status = ExperimentStatus.Running;
             await runtime.Store.SetExperimentStatusAsync(id, status).ConfigureAwait(false);
         }
+        PublishGauges();
         LogStarted(log, id, name, suggested, completed, pending.Count);
         AnswerProgressWaiters();
         if (status == ExperimentStatus.Running)
@@ -284,11 +289,35 @@ internal sealed partial class ExperimentActor : ReceiveActor
     {
         if (fidelity < fullFidelity || spec?.Objectives[0] is not { } objective || objective.Score(metrics) is not { } score) return;
         if (!spec.ConstraintSet.IsFeasible(metrics)) return;
+        NoteFront(seq, metrics!);
         if (bestValue is null || score > objective.Score(new Dictionary<string, double> { [objective.Metric] = bestValue.Value }))
         {
             bestValue = metrics![objective.Metric];
             bestSeq = seq;
         }
+    }
+
+    // The Pareto front and the worst score seen per objective, kept for the telemetry gauges of a multi-objective search
+    // (the same front the API computes from the store, see ExperimentFront); updated as results arrive.
+    private void NoteFront(long seq, IReadOnlyDictionary<string, double> metrics)
+    {
+        gaugesDirty = true;
+        if (spec.Objectives.Count < 2) return;
+        paretoFront ??= new Search.Objectives.ParetoFront(spec.Objectives, spec.ConstraintSet);
+        if (paretoFront.Scores(metrics) is not { } scores) return;
+        paretoFront.Add(seq, metrics);
+        nadir ??= (double[])scores.Clone();
+        for (var i = 0; i < scores.Length; i++) nadir[i] = Math.Min(nadir[i], scores[i]);
+    }
+
+    private void PublishGauges()
+    {
+        if (!gaugesDirty) return;
+        gaugesDirty = false;
+        var multi = paretoFront is not null && nadir is not null;
+        Observability.OrchestratorTelemetry.SetExperiment(id, name, bestValue,
+            multi ? paretoFront!.HypervolumeOfScores(nadir!) : null,
+            multi ? paretoFront!.Front.Count : bestValue is null ? 0 : 1);
     }
 
     /// <summary>The name of the file under a trial's work directory that keeps its log, attempt after attempt.</summary>
@@ -408,6 +437,7 @@ internal sealed partial class ExperimentActor : ReceiveActor
                 // from the database, so this actor fails and its supervisor restarts it from the last checkpoint.
                 throw new InvalidOperationException($"experiment {id}: the store refused results of trials {string.Join(", ", commit.RefusedTrialIds)}; restarting from the last checkpoint");
         }
+        PublishGauges();
         await FillAsync().ConfigureAwait(false);
         await MaybeEndAsync().ConfigureAwait(false);
     }
@@ -421,7 +451,14 @@ internal sealed partial class ExperimentActor : ReceiveActor
         var left = spec.Budget.MaxTrials - suggested;
         var count = (int)Math.Min(room, left);
         if (count <= 0) return;
-        var suggestions = strategy.Ask(count);
+        IReadOnlyList<Suggestion> suggestions;
+        using (var propose = Observability.OrchestratorTelemetry.Source.StartActivity("propose"))
+        {
+            propose?.SetTag("autocompress.experiment", id.ToString());
+            propose?.SetTag("autocompress.strategy", spec.Strategy.Name);
+            suggestions = strategy.Ask(count);
+            propose?.SetTag("autocompress.suggestions", suggestions.Count);
+        }
         strategyStalled = suggestions.Count == 0;
         if (suggestions.Count == 0) return;
         var trials = suggestions.Select(s => new NewTrial(s.Config.ToJsonString(), s.Fidelity,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AutoCompress.Actors;
 using AutoCompress.Contracts.Evaluation;
 using AutoCompress.Orchestrator.Workers;
@@ -45,6 +46,9 @@ internal sealed partial class TrialScheduler : ReceiveActor
     private int runningIsolated;
     private int runningInProcess;
     private long dispatched;
+    // Trials waiting in every queue, for the queue-depth gauge (read off the actor's thread).
+    private int queued;
+    private readonly IDisposable queueGauge;
 
     public TrialScheduler(WorkerPool pool, ExperimentStore store, int isolatedSlots, int inProcessSlots)
     {
@@ -54,6 +58,7 @@ internal sealed partial class TrialScheduler : ReceiveActor
         this.inProcessSlots = inProcessSlots;
         workerName = $"{Environment.MachineName}:{Environment.ProcessId}";
         log = Context.GetLogger();
+        queueGauge = Observability.OrchestratorTelemetry.TrackQueue(() => Volatile.Read(ref queued));
         Receive<EnqueueTrials>(OnEnqueue);
         Receive<SlotFreed>(OnSlotFreed);
         Receive<WithdrawExperiment>(OnWithdraw);
@@ -67,6 +72,7 @@ internal sealed partial class TrialScheduler : ReceiveActor
     protected override void PostStop()
     {
         foreach (var (_, (_, cancel)) in running) cancel.Cancel();
+        queueGauge.Dispose();
         base.PostStop();
     }
 
@@ -95,6 +101,7 @@ internal sealed partial class TrialScheduler : ReceiveActor
         if (message.CancelRunning)
             foreach (var (_, (experiment, cancel)) in running)
                 if (experiment == message.ExperimentId) cancel.Cancel();
+        CountQueued();
         Sender.Tell(new TrialsWithdrawn(message.ExperimentId, dropped), Self);
     }
 
@@ -114,6 +121,7 @@ internal sealed partial class TrialScheduler : ReceiveActor
             else kept.Add((trial, priority));
         }
         queue.Queue.EnqueueRange(kept);
+        CountQueued();
         if (dropped) Sender.Tell(new TrialsWithdrawn(message.ExperimentId, [message.TrialId]), Self);
     }
 
@@ -145,6 +153,21 @@ internal sealed partial class TrialScheduler : ReceiveActor
                 Path.Combine(queue.WorkDirectory, trial.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             _ = RunAsync(trial, request, queue.Id, queue.EvaluatorId, queue.TimeLimit, queue.InProcess, queue.Owner!, Self, cancel.Token);
         }
+        CountQueued();
+    }
+
+    private void CountQueued() => Volatile.Write(ref queued, experiments.Values.Sum(q => q.Queue.Count));
+
+    private static void Record(System.Diagnostics.Activity? span, TagList tags, TrialOutcome outcome, string evaluatorId)
+    {
+        var status = outcome.Status.ToString().ToLowerInvariant();
+        span?.SetTag("autocompress.trial.status", status);
+        if (outcome.Status == WorkerTrialStatus.Completed) span?.SetStatus(System.Diagnostics.ActivityStatusCode.Ok);
+        else span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Error);
+        tags.Add("status", status);
+        (outcome.Status == WorkerTrialStatus.Completed ? Observability.OrchestratorTelemetry.TrialsCompleted : Observability.OrchestratorTelemetry.TrialsFailed).Add(1, tags);
+        Observability.OrchestratorTelemetry.TrialDuration.Record(outcome.Duration.TotalSeconds, tags);
+        if (outcome.Result is { } result) Observability.OrchestratorTelemetry.RecordCostModelError(result.Metrics, evaluatorId);
     }
 
     private ExperimentQueue? Pick()
@@ -166,6 +189,16 @@ internal sealed partial class TrialScheduler : ReceiveActor
     private async Task RunAsync(QueuedTrial trial, EvaluationRequest request, Guid experimentId, string evaluatorId, TimeSpan timeLimit,
         bool inProcess, IActorRef owner, IActorRef self, CancellationToken cancel)
     {
+        // A trial is a root span of its own trace, whatever the dispatching thread carried (set inside this async
+        // method, the change does not reach the caller).
+        Activity.Current = null;
+        using var span = Observability.OrchestratorTelemetry.Source.StartActivity("trial");
+        var tags = new TagList { { "experiment", experimentId.ToString() }, { "evaluator", evaluatorId } };
+        span?.SetTag("autocompress.experiment", experimentId.ToString());
+        span?.SetTag("autocompress.trial.seq", trial.Seq);
+        span?.SetTag("autocompress.trial.id", trial.TrialId);
+        span?.SetTag("autocompress.evaluator", evaluatorId);
+        if (span is not null) request = request with { TraceParent = span.Id };
         try
         {
             int attempt;
@@ -175,10 +208,13 @@ internal sealed partial class TrialScheduler : ReceiveActor
             }
             catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
             {
+                span?.SetStatus(ActivityStatusCode.Error, $"refused: {e.Message}");
                 owner.Tell(new TrialStartRefused(trial, e.Message), self);
                 return;
             }
             owner.Tell(new TrialStarted(trial.TrialId, attempt), self);
+            span?.SetTag("autocompress.trial.attempt", attempt);
+            Observability.OrchestratorTelemetry.TrialsStarted.Add(1, tags);
             TrialOutcome outcome;
             try
             {
@@ -188,6 +224,7 @@ internal sealed partial class TrialScheduler : ReceiveActor
             {
                 outcome = new TrialOutcome { TrialId = trial.TrialId, Status = WorkerTrialStatus.WorkerUnavailable, Error = e.Message };
             }
+            Record(span, tags, outcome, evaluatorId);
             owner.Tell(new TrialFinished(trial, attempt, outcome), self);
         }
         catch (Exception e)

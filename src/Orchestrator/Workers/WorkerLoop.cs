@@ -131,6 +131,7 @@ public sealed class WorkerLoop : IDisposable
         {
             var evaluator = catalog.Get(run.Evaluator);
             Log($"trial {trial.Id}: {evaluator.Id} {run.Request.Config}");
+            using var span = Observability.EvaluateSpan.Start(run.Request, evaluator.Id, inProcess: false);
             var result = await evaluator.EvaluateAsync(run.Request, new EvaluationContext { Log = sink, Plugins = plugins }, trial.Cancel.Token).ConfigureAwait(false);
             var done = result is null ? null : new DoneMessage(trial.Id, result);
             var problem = done is null ? "returned no result" : done.Problem();

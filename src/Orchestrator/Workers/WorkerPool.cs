@@ -305,7 +305,11 @@ public sealed partial class WorkerPool : IAsyncDisposable
             using var limitSource = new CancellationTokenSource(limit);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(limitSource.Token, cancel);
             var context = new EvaluationContext { Log = new InProcessLog(log, progress), Plugins = plugins };
-            var run = Task.Run(() => evaluator.EvaluateAsync(request, context, linked.Token), CancellationToken.None);
+            var run = Task.Run(async () =>
+            {
+                using var span = Observability.EvaluateSpan.Start(request, evaluator.Id, inProcess: true);
+                return await evaluator.EvaluateAsync(request, context, linked.Token).ConfigureAwait(false);
+            }, CancellationToken.None);
             try
             {
                 await run.WaitAsync(linked.Token).ConfigureAwait(false);

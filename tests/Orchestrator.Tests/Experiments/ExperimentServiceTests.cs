@@ -191,12 +191,14 @@ public sealed class ExperimentServiceTests : IDisposable
         var a = await service.CreateAsync(SquareSpec(40, concurrent: 8, seconds: 0.1, name: "a"));
         var b = await service.CreateAsync(SquareSpec(40, concurrent: 8, seconds: 0.1, name: "b", seed: 4));
         var shares = new List<(int A, int B)>();
-        var warmedUp = false; // a ended its first trials, so b (created second) had its chance at freed slots
+        // Steady state: both have ended trials, so b (created second, its first trials queued after a had taken every
+        // slot) has had its chance at freed slots.
+        var warmedUp = false;
         for (var i = 0; i < 80 && shares.Count < 10; i++)
         {
             await Task.Delay(50);
             var status = await service.GetSchedulerStatusAsync();
-            warmedUp |= (await service.GetProgressAsync(a)).Completed >= 2;
+            warmedUp |= (await service.GetProgressAsync(a)).Completed >= 2 && (await service.GetProgressAsync(b)).Completed >= 2;
             if (warmedUp && status.RunningInProcess == 4 && status.Experiments.TryGetValue(a, out var sa) && status.Experiments.TryGetValue(b, out var sb)
                 && sa.Queued > 0 && sb.Queued > 0)
                 shares.Add((sa.Running, sb.Running));
