@@ -40,6 +40,7 @@ public sealed class ConfigErrorTests(CompressFixture fixture)
     [InlineData("epochs", "0", "'epochs'", "outside")]
     [InlineData("latency_table", "\"/nonexistent/lut.json\"", "'latency_table'", "does not exist")]
     [InlineData("cost_models", "[\"counts\", \"energy\"]", "'cost_models[1]'", "counts, memory")]
+    [InlineData("measure_latency", "true", "'measure_latency'", "needs a 'latency_table'")]
     public async Task A_bad_key_is_named(string key, string value, string named, string detail)
     {
         var config = PruneThenQuantize();

@@ -28,7 +28,8 @@ public sealed class TracingTests : IDisposable
         // Stopping the host flushed its batch; the workers sent each span as it ended.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         List<ReceivedSpan> Named(string name, string service) => receiver.Spans.Where(s => s.Name == name && s.Service == service).ToList();
-        while ((Named("trial", "autocompress").Count < trials || Named("evaluate", "autocompress-worker").Count < trials) && DateTime.UtcNow < deadline)
+        while ((Named("trial", "autocompress").Count < trials || Named("evaluate", "autocompress-worker").Count < trials
+                || Named("sleep", "autocompress-worker").Count < trials) && DateTime.UtcNow < deadline)
             await Task.Delay(100);
 
         Assert.Contains("/v1/traces", receiver.Paths);
@@ -50,5 +51,43 @@ public sealed class TracingTests : IDisposable
             Assert.NotEqual(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), evaluate.Attributes["process.pid"]);
         }
         Assert.Equal(trials, evaluates.Select(e => e.TraceId).Distinct().Count());
+        // The evaluator's own phase (EvaluatorTelemetry) is the evaluate span's child.
+        foreach (var evaluate in evaluates)
+        {
+            var phase = Assert.Single(receiver.Spans, s => s.Name == "sleep" && s.ParentSpanId == evaluate.SpanId);
+            Assert.Equal((evaluate.TraceId, "0.01 s"), (phase.TraceId, phase.Attributes["autocompress.phase.detail"]));
+        }
+    }
+}
+
+/// <summary>The cost model's error histogram: recorded from a trial's predicted and measured latency only.</summary>
+public sealed class CostModelErrorTests
+{
+    [Fact]
+    public void The_relative_error_is_recorded_when_both_latencies_are_reported()
+    {
+        var recorded = new List<(double Value, string? Evaluator)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == AutoCompress.Orchestrator.Observability.OrchestratorTelemetry.Name && instrument.Name == "autocompress.cost_model.error_ratio")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            string? evaluator = null;
+            foreach (var t in tags) if (t.Key == "evaluator") evaluator = t.Value as string;
+            lock (recorded) recorded.Add((value, evaluator));
+        });
+        listener.Start();
+        var only = Guid.NewGuid().ToString(); // other tests may record meanwhile: keep this test's evaluator only
+        AutoCompress.Orchestrator.Observability.OrchestratorTelemetry.RecordCostModelError(new Dictionary<string, double> { ["latency_ms"] = 1.1, ["latency_ms_measured"] = 1.0 }, only);
+        AutoCompress.Orchestrator.Observability.OrchestratorTelemetry.RecordCostModelError(new Dictionary<string, double> { ["latency_ms"] = 1.1 }, only);
+        AutoCompress.Orchestrator.Observability.OrchestratorTelemetry.RecordCostModelError(new Dictionary<string, double> { ["latency_ms"] = 1.1, ["latency_ms_measured"] = 0 }, only);
+        lock (recorded)
+        {
+            var mine = recorded.Where(r => r.Evaluator == only).ToList();
+            Assert.Equal(0.1, Assert.Single(mine).Value, 9);
+        }
     }
 }

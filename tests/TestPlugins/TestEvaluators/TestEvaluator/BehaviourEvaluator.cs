@@ -30,7 +30,9 @@ public sealed class BehaviourEvaluator : Evaluator
             case "sleep":
                 // When it slept, so tests can tell whether two trials overlapped.
                 metrics["started_unix_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                await Task.Delay(TimeSpan.FromSeconds(config.Seconds), cancel).ConfigureAwait(false);
+                // A phase span, as real evaluators report "compress", "train", "cost".
+                using (AutoCompress.Contracts.Evaluation.EvaluatorTelemetry.StartPhase("sleep", $"{config.Seconds} s"))
+                    await Task.Delay(TimeSpan.FromSeconds(config.Seconds), cancel).ConfigureAwait(false);
                 metrics["ended_unix_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 if (config.Artifact)
                 {
